@@ -1,0 +1,186 @@
+using Dapper;
+using OutageAlerts.Delivery.Routing;
+using OutageAlerts.Delivery.Subscriptions;
+using OutageAlerts.Storage;
+
+namespace OutageAlerts.Delivery.Log;
+
+public enum DeliveryStatus
+{
+    Pending,
+    Delivered,
+    Failed,
+}
+
+/// <summary>The key of one delivery: an alert version for a subscription.</summary>
+public sealed record DeliveryKey(string AlertId, int Version, string SubscriptionId);
+
+public sealed record DeliveryLogEntry(
+    string AlertId,
+    int Version,
+    string SubscriptionId,
+    DeliveryChannel Channel,
+    string Recipient,
+    AlertEventKind Kind,
+    DeliveryStatus Status,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? DeliveredAt);
+
+/// <summary>
+/// One row per (alert, version, subscription): the audit trail of deliveries and what makes them idempotent,
+/// since a message that is redelivered after it was sent must not send a second email or SMS.
+/// </summary>
+public sealed class DeliveryLog(IStore store, TimeProvider time)
+{
+    public const string MigrationId = "0100-delivery-log";
+
+    public const string MigrationSql = """
+        CREATE TABLE IF NOT EXISTS delivery_log (
+            alert_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            subscription_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            delivered_at BIGINT NULL,
+            PRIMARY KEY (alert_id, version, subscription_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_delivery_log_status ON delivery_log (status, updated_at);
+        """;
+
+    private const int MaxErrorLength = 1000;
+
+    /// <summary>
+    /// Records the start of an attempt. Returns false when the delivery already succeeded, in which case the
+    /// caller must not send again.
+    /// </summary>
+    public async Task<bool> TryBeginAttemptAsync(
+        DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO delivery_log
+                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at)
+            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Status, 0, @Now, @Now)
+            ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
+            """,
+            new
+            {
+                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                Kind = kind.ToString(), Status = nameof(DeliveryStatus.Pending), Now = now,
+            },
+            cancellationToken: cancellationToken));
+
+        // One statement decides, so a delivery that another attempt finished in the meantime is not resent.
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE delivery_log SET attempts = attempts + 1, status = @Pending, updated_at = @Now
+            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId AND status <> @Delivered
+            """,
+            new
+            {
+                key.AlertId, key.Version, key.SubscriptionId, Now = now,
+                Pending = nameof(DeliveryStatus.Pending), Delivered = nameof(DeliveryStatus.Delivered),
+            },
+            cancellationToken: cancellationToken));
+        return updated > 0;
+    }
+
+    public Task MarkDeliveredAsync(DeliveryKey key, CancellationToken cancellationToken) =>
+        SetStatusAsync(key, DeliveryStatus.Delivered, null, cancellationToken);
+
+    /// <summary>Keeps the error; <paramref name="final"/> marks the delivery failed, otherwise it stays pending for a retry.</summary>
+    public Task MarkAttemptFailedAsync(DeliveryKey key, string error, bool final, CancellationToken cancellationToken) =>
+        SetStatusAsync(key, final ? DeliveryStatus.Failed : DeliveryStatus.Pending, error, cancellationToken);
+
+    public async Task<DeliveryLogEntry?> FindAsync(DeliveryKey key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"{SelectColumns} WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId",
+            new { key.AlertId, key.Version, key.SubscriptionId },
+            cancellationToken: cancellationToken));
+        return row?.ToEntry();
+    }
+
+    public async Task<IReadOnlyList<DeliveryLogEntry>> ListForAlertAsync(string alertId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"{SelectColumns} WHERE alert_id = @AlertId ORDER BY version, subscription_id",
+            new { AlertId = alertId },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToEntry())];
+    }
+
+    /// <summary>Subscriptions that received (or are receiving) some version of the alert: who must hear of its updates and cancellation.</summary>
+    public async Task<IReadOnlySet<string>> RecipientsOfAsync(string alertId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT subscription_id FROM delivery_log WHERE alert_id = @AlertId AND status <> @Failed",
+            new { AlertId = alertId, Failed = nameof(DeliveryStatus.Failed) },
+            cancellationToken: cancellationToken));
+        return ids.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private const string SelectColumns = """
+        SELECT alert_id AS AlertId, version AS Version, subscription_id AS SubscriptionId, channel AS Channel,
+               recipient AS Recipient, kind AS Kind, status AS Status, attempts AS Attempts, last_error AS LastError,
+               created_at AS CreatedAt, updated_at AS UpdatedAt, delivered_at AS DeliveredAt
+        FROM delivery_log
+        """;
+
+    private async Task SetStatusAsync(DeliveryKey key, DeliveryStatus status, string? error, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE delivery_log
+            SET status = @Status, last_error = COALESCE(@Error, last_error), updated_at = @Now,
+                delivered_at = CASE WHEN @Status = @Delivered THEN @Now ELSE delivered_at END
+            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+            """,
+            new
+            {
+                key.AlertId, key.Version, key.SubscriptionId, Status = status.ToString(), Now = now,
+                Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
+                Delivered = nameof(DeliveryStatus.Delivered),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    // Dapper maps by column name; plain types keep SQLite's and PostgreSQL's integer widths apart from the API.
+    private sealed class Row
+    {
+        public string AlertId { get; set; } = "";
+        public long Version { get; set; }
+        public string SubscriptionId { get; set; } = "";
+        public string Channel { get; set; } = "";
+        public string Recipient { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string Status { get; set; } = "";
+        public long Attempts { get; set; }
+        public string? LastError { get; set; }
+        public long CreatedAt { get; set; }
+        public long UpdatedAt { get; set; }
+        public long? DeliveredAt { get; set; }
+
+        public DeliveryLogEntry ToEntry() => new(
+            AlertId, (int)Version, SubscriptionId, Enum.Parse<DeliveryChannel>(Channel), Recipient,
+            Enum.Parse<AlertEventKind>(Kind), Enum.Parse<DeliveryStatus>(Status), (int)Attempts, LastError,
+            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
+            DeliveredAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null);
+    }
+}

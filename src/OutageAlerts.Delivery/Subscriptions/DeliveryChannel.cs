@@ -1,0 +1,15 @@
+namespace OutageAlerts.Delivery.Subscriptions;
+
+public enum DeliveryChannel
+{
+    Webhook,
+    Email,
+    Sms,
+}
+
+/// <summary>What a webhook subscription receives: the JSON body of contract 4 or CAP 1.2 XML.</summary>
+public enum SubscriptionFormat
+{
+    Json,
+    Cap,
+}

@@ -1,0 +1,186 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using OutageAlerts.Delivery.Email;
+using OutageAlerts.Delivery.Sms;
+using OutageAlerts.Delivery.Webhooks;
+
+namespace OutageAlerts.Delivery.Subscriptions;
+
+/// <summary>
+/// Checks the subscriptions together with the channel settings they need, so that a bad entry fails the start
+/// with a message naming its configuration key instead of failing each delivery later.
+/// </summary>
+internal sealed partial class SubscriptionsValidator(
+    IOptions<SmtpOptions> smtp,
+    IOptions<SmsOptions> sms,
+    IOptions<DeliveryOptions> delivery) : IValidateOptions<SubscriptionsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SubscriptionsOptions options)
+    {
+        var failures = Check(options, smtp.Value, sms.Value, delivery.Value);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public static List<string> Check(SubscriptionsOptions options, SmtpOptions smtp, SmsOptions sms, DeliveryOptions delivery)
+    {
+        var failures = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var s in options.Items)
+        {
+            var key = s.ConfigurationPath;
+            if (string.IsNullOrWhiteSpace(s.Id))
+            {
+                failures.Add($"{key}:Id is required.");
+            }
+            else if (!seen.Add(s.Id))
+            {
+                failures.Add($"{key}:Id '{s.Id}' is used by another subscription; ids must be unique.");
+            }
+
+            if (s.Channel is null)
+            {
+                failures.Add($"{key}:Channel is required (webhook, email or sms).");
+            }
+
+            CheckTarget(s, key, failures);
+            CheckFilters(s, key, failures);
+
+            if (s.Format == SubscriptionFormat.Cap && s.Channel is not DeliveryChannel.Webhook)
+            {
+                failures.Add($"{key}:Format cap is only available for webhook subscriptions.");
+            }
+        }
+
+        CheckChannels(options, smtp, sms, delivery, failures);
+        return failures;
+    }
+
+    private static void CheckTarget(Subscription s, string key, List<string> failures)
+    {
+        switch (s.Channel)
+        {
+            case DeliveryChannel.Webhook:
+                if (!Uri.TryCreate(s.Target, UriKind.Absolute, out var uri)
+                    || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                {
+                    failures.Add($"{key}:Target must be an absolute http or https URL for webhook.");
+                }
+
+                if (!WebhookSignature.TryDecodeSecret(s.Secret, out _))
+                {
+                    failures.Add(
+                        $"{key}:Secret must be '{WebhookSignature.SecretPrefix}' followed by the base64 of " +
+                        $"{WebhookSignature.MinSecretBytes} to {WebhookSignature.MaxSecretBytes} random bytes for webhook.");
+                }
+
+                break;
+            case DeliveryChannel.Email:
+                if (!IsEmailAddress(s.Target))
+                {
+                    failures.Add($"{key}:Target must be an email address (name@domain) for email.");
+                }
+
+                break;
+            case DeliveryChannel.Sms:
+                if (!PhoneNumber.IsE164(s.Target))
+                {
+                    failures.Add($"{key}:Target must be an E.164 number for sms (e.g. +380501234567).");
+                }
+
+                break;
+        }
+    }
+
+    private static void CheckFilters(Subscription s, string key, List<string> failures)
+    {
+        foreach (var country in s.Countries.Where(c => !CountryPattern().IsMatch(c)))
+        {
+            failures.Add($"{key}:Countries has '{country}', which is not an ISO 3166-1 alpha-2 code (e.g. UA).");
+        }
+
+        foreach (var region in s.Regions.Where(r => !RegionPattern().IsMatch(r)))
+        {
+            failures.Add($"{key}:Regions has '{region}', which is not an ISO 3166-2 code (e.g. UA-63).");
+        }
+
+        foreach (var target in s.Targets.Where(t => !AlertTargets.IsKnown(t)))
+        {
+            failures.Add($"{key}:Targets has '{target}', which is not one of: {string.Join(", ", AlertTargets.All)}.");
+        }
+    }
+
+    private static void CheckChannels(
+        SubscriptionsOptions options, SmtpOptions smtp, SmsOptions sms, DeliveryOptions delivery, List<string> failures)
+    {
+        if (!IsMailbox(smtp.From))
+        {
+            failures.Add($"{SmtpOptions.SectionName}:From must be a mailbox such as 'Alerts <alerts@example.org>'.");
+        }
+
+        if (smtp.Port is < 1 or > 65535)
+        {
+            failures.Add($"{SmtpOptions.SectionName}:Port must be between 1 and 65535.");
+        }
+
+        if (!Uri.TryCreate(sms.BaseUrl, UriKind.Absolute, out var baseUrl)
+            || (baseUrl.Scheme != Uri.UriSchemeHttps && baseUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"{SmsOptions.SectionName}:BaseUrl must be an absolute http or https URL.");
+        }
+
+        // The outbox replaces sending, so accounts are only needed when something would really be sent.
+        if (delivery.OutboxEnabled)
+        {
+            return;
+        }
+
+        if (options.Items.Any(s => s.Channel == DeliveryChannel.Email) && string.IsNullOrWhiteSpace(smtp.Host))
+        {
+            failures.Add(
+                $"{SmtpOptions.SectionName}:Host is required because there are email subscriptions " +
+                $"(or set {DeliveryOptions.SectionName}:OutboxDirectory to write emails to files).");
+        }
+
+        if (options.Items.Any(s => s.Channel == DeliveryChannel.Sms))
+        {
+            if (sms.Provider == SmsProvider.Twilio && string.IsNullOrWhiteSpace(sms.AccountSid))
+            {
+                failures.Add($"{SmsOptions.SectionName}:AccountSid is required because there are sms subscriptions.");
+            }
+
+            if (sms.Provider == SmsProvider.Twilio && string.IsNullOrWhiteSpace(sms.AuthToken))
+            {
+                failures.Add($"{SmsOptions.SectionName}:AuthToken is required because there are sms subscriptions.");
+            }
+
+            if (!PhoneNumber.IsSenderId(sms.From))
+            {
+                failures.Add(
+                    $"{SmsOptions.SectionName}:From must be an E.164 number or an alphanumeric sender id " +
+                    "because there are sms subscriptions.");
+            }
+        }
+    }
+
+    internal static bool IsEmailAddress(string? value) =>
+        value is not null
+        && MailboxAddress.TryParse(value, out var mailbox)
+        && string.Equals(mailbox.Address, value, StringComparison.OrdinalIgnoreCase)
+        && HasLocalPartAndDomain(mailbox.Address);
+
+    private static bool IsMailbox(string? value) =>
+        value is not null && MailboxAddress.TryParse(value, out var mailbox) && HasLocalPartAndDomain(mailbox.Address);
+
+    private static bool HasLocalPartAndDomain(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at > 0 && at < address.Length - 1;
+    }
+
+    [GeneratedRegex("^[A-Z]{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CountryPattern();
+
+    [GeneratedRegex("^[A-Z]{2}-[A-Z0-9]{1,3}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegionPattern();
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OutageAlerts.Contracts;
+using OutageAlerts.Delivery.Routing;
+
+namespace OutageAlerts.Delivery.Webhooks;
+
+/// <summary>
+/// The JSON webhook body of DESIGN.md contract 4:
+/// <c>{"type":"alert.raised|alert.updated|alert.cancelled","timestamp":ISO-8601,"data":{Alert}}</c>.
+/// </summary>
+public static class WebhookPayload
+{
+    public const string ContentType = "application/json";
+
+    /// <summary>camelCase, enums as their CAP names (the enums carry their own string converters), nulls kept.</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static string EventType(AlertEventKind kind) => kind switch
+    {
+        AlertEventKind.Updated => "alert.updated",
+        AlertEventKind.Cancelled => "alert.cancelled",
+        _ => "alert.raised",
+    };
+
+    public static byte[] Serialize(AlertEventKind kind, Alert alert, DateTimeOffset timestamp) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new Body(EventType(kind), timestamp.ToUniversalTime(), alert), SerializerOptions);
+
+    private sealed record Body(string Type, DateTimeOffset Timestamp, Alert Data);
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using OutageAlerts.Feeds;
+using OutageAlerts.Feeds.Fetching;
+using OutageAlerts.Feeds.Parsing;
+using Polly;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class FeedsServiceCollectionExtensions
+{
+    private const string AcceptHeader =
+        "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, " +
+        "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
+
+    private static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Registers the feed parser (<see cref="IFeedParser"/>), the fetcher (<see cref="IFeedFetcher"/>) and its named
+    /// HttpClient with a resilience pipeline, configured from <c>OutageAlerts:FeedFetching</c> and validated at start.
+    /// </summary>
+    public static IServiceCollection AddFeeds(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FeedsOptions>()
+            .Bind(configuration.GetSection(FeedsOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedsOptions>, FeedsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFeedParser, FeedParser>();
+        services.TryAddSingleton<IFeedFetcher, FeedFetcher>();
+
+        services.AddHttpClient(FeedFetcher.HttpClientName, (provider, client) =>
+            {
+                var options = provider.GetRequiredService<IOptions<FeedsOptions>>().Value;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+                client.DefaultRequestHeaders.Accept.ParseAdd(AcceptHeader);
+
+                // The resilience pipeline and the fetcher own every timeout.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var options = provider.GetRequiredService<IOptions<FeedsOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = options.MaxRedirects > 0,
+                    MaxAutomaticRedirections = Math.Max(1, options.MaxRedirects),
+                    AutomaticDecompression = DecompressionMethods.All,
+                    PooledConnectionLifetime = PooledConnectionLifetime,
+                    UseCookies = false,
+                };
+            })
+            .AddResilienceHandler("feeds", static (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<FeedsOptions>>().Value;
+                builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.Timeout });
+                if (options.MaxRetries > 0)
+                {
+                    builder.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.MaxRetries,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = options.RetryBaseDelay,
+
+                        // A Retry-After is the caller's to honour across polls, not a reason to hold this one open.
+                        ShouldRetryAfterHeader = false,
+                        ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                    });
+                }
+
+                builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+            });
+
+        return services;
+    }
+
+    // Transient failures only: network errors, attempt time-outs, 408 and 5xx. 429, and 503 with a Retry-After,
+    // carry the server's request to back off, which the fetcher reports; other 4xx will not change on a retry.
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Exception is not null)
+        {
+            return outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
+        }
+
+        var response = outcome.Result;
+        return response?.StatusCode switch
+        {
+            HttpStatusCode.RequestTimeout => true,
+            HttpStatusCode.ServiceUnavailable => response.Headers.RetryAfter is null,
+            { } code => (int)code >= 500,
+            null => false,
+        };
+    }
+}

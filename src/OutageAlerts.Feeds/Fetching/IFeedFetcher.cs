@@ -1,0 +1,41 @@
+namespace OutageAlerts.Feeds.Fetching;
+
+/// <summary>Fetches feed documents over http, https or file URLs, conditionally when validators are known.</summary>
+public interface IFeedFetcher
+{
+    Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken);
+}
+
+/// <param name="Url">http, https or file URL.</param>
+/// <param name="ETag">Validator from the previous successful fetch, sent as If-None-Match.</param>
+/// <param name="LastModified">Validator from the previous successful fetch, sent as If-Modified-Since.</param>
+public sealed record FetchRequest(Uri Url, string? ETag = null, DateTimeOffset? LastModified = null);
+
+public enum FetchStatus
+{
+    /// <summary>A body was received.</summary>
+    Ok,
+
+    /// <summary>304: nothing changed since the validators.</summary>
+    NotModified,
+
+    /// <summary>410: the feed is gone for good and should be disabled.</summary>
+    Gone,
+
+    /// <summary>Anything else: network error, timeout, non-success status, oversized body.</summary>
+    Failed,
+}
+
+/// <summary>The outcome of one fetch. Never throws for remote failures; <see cref="Error"/> says what went wrong.</summary>
+public sealed record FetchResult
+{
+    public required FetchStatus Status { get; init; }
+    public required Uri Url { get; init; }
+    public ReadOnlyMemory<byte> Body { get; init; }
+    public string? ContentType { get; init; }
+    public string? ETag { get; init; }
+    public DateTimeOffset? LastModified { get; init; }
+    public int? HttpStatus { get; init; }
+    public TimeSpan? RetryAfter { get; init; }
+    public string? Error { get; init; }
+}

@@ -1,0 +1,309 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OutageAlerts.Contracts;
+using OutageAlerts.Incidents.Persistence;
+
+namespace OutageAlerts.Incidents.Correlation;
+
+/// <summary>
+/// Matches each alerting report against the open incidents, folds it into the best one (or starts a new one) and
+/// applies the lifecycle; every step is one locked transaction in the store, so a restart or a second replica
+/// continues exactly where the last committed step left off.
+/// </summary>
+internal sealed partial class IncidentCorrelator(
+    IncidentStore store,
+    IOptions<IncidentOptions> options,
+    TimeProvider timeProvider,
+    ILogger<IncidentCorrelator> logger) : IIncidentCorrelator
+{
+    public async Task<IncidentDecision> CorrelateAsync(ClassifiedReport report, CancellationToken cancellationToken)
+    {
+        if (!report.Assessment.Alert)
+        {
+            Count(IncidentOutcome.Ignored);
+            return IncidentDecision.Ignored;
+        }
+
+        using var activity = IncidentsTelemetry.Source.StartActivity("correlate report");
+        activity?.SetTag("outagealerts.item.key", report.ItemKey);
+        var facts = ReportFacts.From(report);
+        var now = timeProvider.GetUtcNow();
+        var decision = await store.InTransactionAsync(session => CorrelateAsync(session, facts, now), cancellationToken);
+        activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
+        activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
+        Count(decision.Outcome);
+        if (decision.Alert is { } alert)
+        {
+            IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", alert.MsgType.ToString()));
+        }
+
+        return decision;
+    }
+
+    public async Task<IReadOnlyList<Alert>> ReleaseDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var released = await store.InTransactionAsync(session => ReleaseDueAsync(session, now), cancellationToken);
+        foreach (var alert in released)
+        {
+            IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", alert.MsgType.ToString()));
+            LogReleased(alert.AlertId, alert.Version, alert.MsgType);
+        }
+
+        return released;
+    }
+
+    public async Task<Alert?> CancelAsync(string alertId, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(alertId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var now = timeProvider.GetUtcNow();
+        var cancel = await store.InTransactionAsync(session => CancelAsync(session, alertId, reason, now), cancellationToken);
+        LogCancelled(alertId, reason, cancel?.Version);
+        if (cancel is not null)
+        {
+            IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", nameof(MsgType.Cancel)));
+        }
+
+        return cancel;
+    }
+
+    /// <summary>Stable per incident: derived from the key of the report that started it.</summary>
+    internal static string AlertIdFor(string itemKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(itemKey));
+        return "oa-" + Convert.ToHexStringLower(hash.AsSpan(0, 6));
+    }
+
+    private async Task<IncidentDecision> CorrelateAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now)
+    {
+        // The same item again: answer as the first time, so the caller publishes (again) exactly what it would have.
+        if (await session.FindReportAsync(facts.ItemKey) is { } known)
+        {
+            if (known.Version is { } version && await session.GetVersionAsync(known.IncidentId, version) is { } published)
+            {
+                return new IncidentDecision(published.MsgType == MsgType.Alert ? IncidentOutcome.New : IncidentOutcome.Updated, known.IncidentId, published);
+            }
+
+            return new IncidentDecision(IncidentOutcome.Duplicate, known.IncidentId, null);
+        }
+
+        var o = options.Value;
+        var candidates = await session.FindCandidatesAsync(now - o.QuietPeriod, facts.Published - o.CorrelationWindow, facts.Published + o.CorrelationWindow);
+        var reports = candidates.Count == 0 ? [] : await session.LoadReportsAsync([.. candidates.Select(c => c.Id)]);
+        var match = BestMatch(facts, candidates, reports, o);
+        if (match is null)
+        {
+            return await StartIncidentAsync(session, facts, now, o);
+        }
+
+        var (incident, score) = match.Value;
+        LogMatched(facts.ItemKey, incident.Id, score);
+        return await JoinIncidentAsync(session, incident, [.. reports[incident.Id], facts], facts, now, o);
+    }
+
+    private static (IncidentRecord Incident, MatchScore Score)? BestMatch(
+        ReportFacts facts,
+        IReadOnlyList<IncidentRecord> candidates,
+        Dictionary<string, List<ReportFacts>> reports,
+        IncidentOptions o)
+    {
+        // A name that several open incidents mention ("Kyiv" on an attack night) says little about which one this is.
+        var nameFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var list in reports.Values)
+        {
+            foreach (var key in list.SelectMany(r => r.NameKeys).Distinct(StringComparer.Ordinal))
+            {
+                nameFrequency[key] = nameFrequency.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        (IncidentRecord Incident, MatchScore Score)? best = null;
+        foreach (var candidate in candidates)
+        {
+            if (!reports.TryGetValue(candidate.Id, out var incidentReports))
+            {
+                continue;
+            }
+
+            var score = IncidentMatcher.Score(facts, incidentReports, nameFrequency, o);
+            if (!score.Possible || score.Score < o.MatchThreshold)
+            {
+                continue;
+            }
+
+            if (best is null || score.Score > best.Value.Score.Score ||
+                (score.Score == best.Value.Score.Score && candidate.LastPublished > best.Value.Incident.LastPublished))
+            {
+                best = (candidate, score);
+            }
+        }
+
+        return best;
+    }
+
+    private async Task<IncidentDecision> StartIncidentAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now, IncidentOptions o)
+    {
+        var id = AlertIdFor(facts.ItemKey);
+        var snapshot = IncidentSnapshot.Build([facts]);
+        var step = IncidentLifecycle.OnReport(IncidentStatus.Held, null, null, snapshot, now, o);
+        var raise = step.Kind == StepKind.Raise;
+        var alert = raise ? snapshot.ToAlert(id, 1, MsgType.Alert, now, []) : null;
+        await session.InsertIncidentAsync(new IncidentRecord
+        {
+            Id = id,
+            Status = raise ? IncidentStatus.Open : IncidentStatus.Held,
+            Country = facts.Country,
+            FirstPublished = facts.Published,
+            LastPublished = facts.Published,
+            LastActivity = now,
+            Version = raise ? 1 : 0,
+            LastSent = raise ? now : null,
+            DueAt = step.DueAt,
+            CreatedAt = now,
+        });
+        if (alert is not null)
+        {
+            await session.InsertVersionAsync(alert);
+        }
+
+        var outcome = raise ? IncidentOutcome.New : IncidentOutcome.Held;
+        await session.InsertReportAsync(id, facts, outcome, alert?.Version, now);
+        LogStarted(id, snapshot.Severity, outcome);
+        return new IncidentDecision(outcome, id, alert);
+    }
+
+    private static async Task<IncidentDecision> JoinIncidentAsync(
+        IncidentSession session,
+        IncidentRecord incident,
+        IReadOnlyList<ReportFacts> all,
+        ReportFacts facts,
+        DateTimeOffset now,
+        IncidentOptions o)
+    {
+        var snapshot = IncidentSnapshot.Build(all);
+        var lastPublished = incident.Version > 0 ? await session.GetVersionAsync(incident.Id, incident.Version) : null;
+        var step = IncidentLifecycle.OnReport(incident.Status, lastPublished, incident.DueAt, snapshot, now, o);
+        var updated = incident with
+        {
+            FirstPublished = facts.Published < incident.FirstPublished ? facts.Published : incident.FirstPublished,
+            LastPublished = facts.Published > incident.LastPublished ? facts.Published : incident.LastPublished,
+            LastActivity = now,
+        };
+
+        Alert? alert = null;
+        IncidentOutcome outcome;
+        switch (step.Kind)
+        {
+            case StepKind.Raise:
+                alert = snapshot.ToAlert(incident.Id, 1, MsgType.Alert, now, []);
+                updated = updated with { Status = IncidentStatus.Open, Version = 1, LastSent = now, DueAt = null };
+                outcome = IncidentOutcome.New;
+                break;
+            case StepKind.Update:
+                alert = snapshot.ToAlert(incident.Id, incident.Version + 1, MsgType.Update, now, [.. step.Changes, AlertChanges.References(lastPublished!)]);
+                updated = updated with { Version = alert.Version, LastSent = now, DueAt = null };
+                outcome = IncidentOutcome.Updated;
+                break;
+            case StepKind.Hold:
+                updated = updated with { DueAt = step.DueAt };
+                outcome = IncidentOutcome.Held;
+                break;
+            default:
+                outcome = IncidentOutcome.Duplicate;
+                break;
+        }
+
+        await session.UpdateIncidentAsync(updated);
+        if (alert is not null)
+        {
+            await session.InsertVersionAsync(alert);
+        }
+
+        await session.InsertReportAsync(incident.Id, facts, outcome, alert?.Version, now);
+        return new IncidentDecision(outcome, incident.Id, alert);
+    }
+
+    private static async Task<IReadOnlyList<Alert>> ReleaseDueAsync(IncidentSession session, DateTimeOffset now)
+    {
+        var due = await session.FindDueAsync(now);
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        var reports = await session.LoadReportsAsync([.. due.Select(d => d.Id)]);
+        var released = new List<Alert>();
+        foreach (var incident in due)
+        {
+            var snapshot = IncidentSnapshot.Build(reports[incident.Id]);
+            var lastPublished = incident.Version > 0 ? await session.GetVersionAsync(incident.Id, incident.Version) : null;
+            var step = IncidentLifecycle.OnDue(incident.Status, lastPublished, snapshot);
+            var updated = incident with { DueAt = null };
+            if (step.Kind == StepKind.Raise)
+            {
+                var alert = snapshot.ToAlert(incident.Id, 1, MsgType.Alert, now, []);
+                updated = updated with { Status = IncidentStatus.Open, Version = 1, LastSent = now };
+                released.Add(alert);
+            }
+            else if (step.Kind == StepKind.Update)
+            {
+                var alert = snapshot.ToAlert(incident.Id, incident.Version + 1, MsgType.Update, now, [.. step.Changes, AlertChanges.References(lastPublished!)]);
+                updated = updated with { Version = alert.Version, LastSent = now };
+                released.Add(alert);
+            }
+
+            await session.UpdateIncidentAsync(updated);
+            if (updated.Version != incident.Version)
+            {
+                await session.InsertVersionAsync(released[^1]);
+            }
+        }
+
+        return released;
+    }
+
+    private static async Task<Alert?> CancelAsync(IncidentSession session, string alertId, string reason, DateTimeOffset now)
+    {
+        var incident = await session.GetIncidentAsync(alertId);
+        if (incident is null || incident.Status == IncidentStatus.Cancelled)
+        {
+            return null;
+        }
+
+        var cancelled = incident with { Status = IncidentStatus.Cancelled, DueAt = null, CancelReason = reason };
+        var lastPublished = incident.Version > 0 ? await session.GetVersionAsync(incident.Id, incident.Version) : null;
+        if (lastPublished is null)
+        {
+            await session.UpdateIncidentAsync(cancelled);
+            return null;
+        }
+
+        var cancel = lastPublished with
+        {
+            Version = lastPublished.Version + 1,
+            MsgType = MsgType.Cancel,
+            Sent = now,
+            Changes = ["cancelled: " + reason, AlertChanges.References(lastPublished)],
+        };
+        await session.UpdateIncidentAsync(cancelled with { Version = cancel.Version, LastSent = now });
+        await session.InsertVersionAsync(cancel);
+        return cancel;
+    }
+
+    private static void Count(IncidentOutcome outcome) =>
+        IncidentsTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("outagealerts.incident.decision", outcome.ToString()));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} started ({Severity}): {Outcome}")]
+    private partial void LogStarted(string incidentId, Severity severity, IncidentOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Report {ItemKey} joins incident {IncidentId} ({Match})")]
+    private partial void LogMatched(string itemKey, string incidentId, MatchScore match);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released held message {AlertId} v{Version} ({MsgType})")]
+    private partial void LogReleased(string alertId, int version, MsgType msgType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} cancelled by operator: {Reason} (cancel version {Version})")]
+    private partial void LogCancelled(string alertId, string reason, int? version);
+}

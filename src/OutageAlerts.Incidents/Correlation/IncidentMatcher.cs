@@ -1,0 +1,315 @@
+using System.Globalization;
+
+namespace OutageAlerts.Incidents.Correlation;
+
+/// <summary>How strongly a report belongs to an incident, with the evidence that added up to it.</summary>
+/// <param name="Possible">False when a hard rule rules the incident out (other country, other region, out of window).</param>
+internal sealed record MatchScore(bool Possible, double Score, IReadOnlyList<string> Evidence)
+{
+    public static MatchScore Impossible(string why) => new(false, double.NegativeInfinity, [why]);
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"score {Score:0.0}: {string.Join("; ", Evidence)}");
+}
+
+/// <summary>
+/// Scores a report against an open incident. Points are roughly log-odds: being in the same region, near in time
+/// and about the same kind of target only makes a match plausible (on an attack night several incidents share all
+/// three), so a match also needs specific evidence: names both texts mention (transliterated across languages),
+/// a consistent casualty count, the same precise place or a near-identical text.
+/// </summary>
+internal static class IncidentMatcher
+{
+    // Scope: a roundup (no single region) and one region's report of the same night are different incidents.
+    public const double SameRegion = 1.5;
+    public const double ScopeMismatch = -3.0;
+    public const double SameNationalScope = 0.5;
+    public const double RegionsOverlap = 0.8;
+    public const double RegionsDisjoint = -1.5;
+
+    // Place: within a region, towns tens of kilometres apart are separate events.
+    public const double NearbyKm = 10;
+    public const double DistantKm = 40;
+    public const double SamePlace = 1.0;
+    public const double DistantPlace = -3.0;
+
+    public const double TargetsSame = 0.8;
+    public const double TargetsSameMinimumJaccard = 0.5;
+    public const double TargetsOverlap = 0.4;
+    public const double TargetsDisjoint = -2.5;
+
+    public const double SameToll = 1.0;
+    public const double SameSmallToll = 0.4;
+    public const int SmallToll = 5;
+    public const double TollRises = 0.3;
+    public const double TollRevised = -0.2;
+    public const double TollContradicts = -1.5;
+
+    /// <summary>Each name both texts mention, divided by the number of open incidents that mention it too.</summary>
+    public const double SharedName = 1.2;
+    public const double MaxNames = 3.6;
+    public const double NoNameInCommon = -0.8;
+    public const int NamesForContrast = 2;
+    public const double NoNameInCommonSameLanguage = -1.2;
+    public const int SpecificNameFrequency = 2;
+    public const double Copy = 5.0;
+    public const double SimilarText = 1.5;
+    public const double SimilarTextThreshold = 0.35;
+
+    /// <param name="report">The new report.</param>
+    /// <param name="incident">The incident's reports so far.</param>
+    /// <param name="nameFrequency">For each name key, how many candidate incidents mention it.</param>
+    public static MatchScore Score(
+        ReportFacts report,
+        IReadOnlyList<ReportFacts> incident,
+        IReadOnlyDictionary<string, int> nameFrequency,
+        IncidentOptions options)
+    {
+        if (incident.Count == 0)
+        {
+            return MatchScore.Impossible("empty incident");
+        }
+
+        var evidence = new List<string>();
+        var score = 0.0;
+
+        var country = incident.Select(r => r.Country).FirstOrDefault(c => c is not null);
+        if (report.Country is not null && country is not null && !string.Equals(report.Country, country, StringComparison.Ordinal))
+        {
+            return MatchScore.Impossible($"country {report.Country} ≠ {country}");
+        }
+
+        var first = incident.Min(r => r.Published);
+        var last = incident.Max(r => r.Published);
+        var gap = incident.Min(r => (r.Published - report.Published).Duration());
+        if (gap > options.CorrelationWindow)
+        {
+            return MatchScore.Impossible("outside the correlation window");
+        }
+
+        var span = (report.Published > last ? report.Published : last) - (report.Published < first ? report.Published : first);
+        if (span > options.MaxIncidentSpan)
+        {
+            return MatchScore.Impossible("incident would span too long");
+        }
+
+        score += Add(evidence, TimeEvidence(gap), string.Create(CultureInfo.InvariantCulture, $"{gap.TotalHours:0.#} h apart"));
+
+        var placeDistance = NearestPlace(report, incident);
+        var scope = ScopeEvidence(report, incident, placeDistance);
+        if (scope is null)
+        {
+            return MatchScore.Impossible($"region {report.Region} not among the incident's");
+        }
+
+        score += Add(evidence, scope.Value.Points, scope.Value.Why);
+
+        if (placeDistance is { } place)
+        {
+            if (place.Km <= place.Radius + NearbyKm)
+            {
+                score += Add(evidence, SamePlace, "same place");
+            }
+            else if (place.Km > place.Radius + DistantKm)
+            {
+                score += Add(evidence, DistantPlace, string.Create(CultureInfo.InvariantCulture, $"places {place.Km:0} km apart"));
+            }
+        }
+
+        var targets = incident.SelectMany(r => r.Targets).ToHashSet(StringComparer.Ordinal);
+        if (report.Targets.Count > 0 && targets.Count > 0)
+        {
+            // Later reports list more damage, so one set inside the other is agreement; a hospital strike and a
+            // high-rise strike that also broke a clinic's windows overlap only a little.
+            var shared = report.Targets.Count(targets.Contains);
+            var contained = shared == Math.Min(report.Targets.Count, targets.Count);
+            var jaccard = (double)shared / (report.Targets.Count + targets.Count - shared);
+            score += shared switch
+            {
+                0 => Add(evidence, TargetsDisjoint, "different targets"),
+                _ when contained && jaccard >= TargetsSameMinimumJaccard => Add(evidence, TargetsSame, "same targets"),
+                _ => Add(evidence, TargetsOverlap, "overlapping targets"),
+            };
+        }
+
+        score += FigureEvidence(report, incident, r => r.Killed, "killed", 1.0, evidence);
+        score += FigureEvidence(report, incident, r => r.Injured, "injured", 0.5, evidence);
+
+        var names = incident.SelectMany(r => r.NameKeys).ToHashSet(StringComparer.Ordinal);
+        // The place's own name is already weighed by the place and region evidence; only other names add to it.
+        var placeKeys = new[] { report }.Concat(incident)
+            .Select(r => r.Place is { } p ? TextKeys.Key(p.Description.Split(' ')[0]) : null)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var sharedNames = report.NameKeys.Where(k => names.Contains(k) && !placeKeys.Contains(k)).ToList();
+        var nameScore = sharedNames.Sum(k => SharedName / Math.Max(1, nameFrequency.GetValueOrDefault(k, 1)));
+        if (nameScore > 0)
+        {
+            score += Add(evidence, Math.Min(MaxNames, nameScore), "names in common: " + string.Join(" ", sharedNames));
+        }
+
+        // Both texts name several specific things (a hospital, a district, an official) and none of them agree.
+        var specific = sharedNames.Count(k => nameFrequency.GetValueOrDefault(k, 1) <= SpecificNameFrequency);
+        if (specific == 0 && report.NameKeys.Count >= NamesForContrast && names.Count >= NamesForContrast)
+        {
+            // Within one language the names would have matched if they were the same; across scripts they may not.
+            score += string.Equals(report.Language, incident[^1].Language, StringComparison.Ordinal) && report.Language is not null
+                ? Add(evidence, NoNameInCommonSameLanguage, "no specific name in common, same language")
+                : Add(evidence, NoNameInCommon, "no specific name in common");
+        }
+
+        var similarity = incident.Max(r => ReportFacts.ContentSimilarity(report, r));
+        if (similarity >= IncidentSnapshot.SyndicatedSimilarity)
+        {
+            score += Add(evidence, Copy, "copy of a report");
+        }
+        else if (similarity >= SimilarTextThreshold)
+        {
+            score += Add(evidence, SimilarText, "similar text");
+        }
+
+        return new MatchScore(true, score, evidence);
+    }
+
+    internal static double TimeEvidence(TimeSpan gap) => gap.TotalHours switch
+    {
+        <= 3 => 0.7,
+        <= 8 => 0.4,
+        <= 16 => 0,
+        <= 24 => -0.4,
+        _ => -0.8,
+    };
+
+    private static (double Points, string Why)? ScopeEvidence(ReportFacts report, IReadOnlyList<ReportFacts> incident, (double Km, double Radius)? place)
+    {
+        var incidentRegions = incident.Select(r => r.Region).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (report.Region is not null)
+        {
+            if (incidentRegions.Count == 0)
+            {
+                return (ScopeMismatch, "regional report, national incident");
+            }
+
+            if (incidentRegions.Contains(report.Region))
+            {
+                return (SameRegion, "same region");
+            }
+
+            // Neighbouring codes for one place (Kyiv city and Kyiv oblast) are tolerated when the places agree.
+            return place is { } p && p.Km <= p.Radius + NearbyKm ? (0, "other region, same place") : null;
+        }
+
+        if (incidentRegions.Count > 0)
+        {
+            return (ScopeMismatch, "national report, regional incident");
+        }
+
+        var regions = incident.SelectMany(r => r.Regions).ToHashSet(StringComparer.Ordinal);
+        if (report.Regions.Count == 0 || regions.Count == 0)
+        {
+            return (SameNationalScope, "both national");
+        }
+
+        return report.Regions.Any(regions.Contains)
+            ? (SameNationalScope + RegionsOverlap, "regions overlap")
+            : (RegionsDisjoint, "different regions");
+    }
+
+    private static (double Km, double Radius)? NearestPlace(ReportFacts report, IReadOnlyList<ReportFacts> incident)
+    {
+        if (report.Place is not { } mine)
+        {
+            return null;
+        }
+
+        (double Km, double Radius)? nearest = null;
+        foreach (var other in incident)
+        {
+            if (other.Place is not { } theirs)
+            {
+                continue;
+            }
+
+            var km = DistanceKm(mine.Latitude, mine.Longitude, theirs.Latitude, theirs.Longitude);
+            if (nearest is null || km < nearest.Value.Km)
+            {
+                nearest = (km, Math.Max(mine.RadiusKm, theirs.RadiusKm));
+            }
+        }
+
+        return nearest;
+    }
+
+    /// <summary>
+    /// Tolls grow as rescuers work and are sometimes revised down a little, so a report whose count sits between the
+    /// counts published before and after it is consistent; a count that collapses (31 dead, then 2) belongs elsewhere.
+    /// </summary>
+    private static double FigureEvidence(ReportFacts report, IReadOnlyList<ReportFacts> incident, Func<ReportFacts, long?> figure, string label, double weight, List<string> evidence)
+    {
+        if (figure(report) is not { } mine)
+        {
+            return 0;
+        }
+
+        var before = incident.Where(r => r.Published <= report.Published).Select(figure).OfType<long>().ToList();
+        var after = incident.Where(r => r.Published > report.Published).Select(figure).OfType<long>().ToList();
+        if (before.Count == 0 && after.Count == 0)
+        {
+            return 0;
+        }
+
+        var points = 0.0;
+        if (before.Count > 0)
+        {
+            var previous = before.Max();
+            points += Compare(previous, mine);
+        }
+
+        if (after.Count > 0)
+        {
+            var next = after.Min();
+            points += Compare(mine, next);
+        }
+
+        points *= weight;
+        return Add(evidence, points, $"{label} figures {(points >= 0 ? "consistent" : "inconsistent")}");
+    }
+
+    private static double Compare(long earlier, long later)
+    {
+        if (earlier == later)
+        {
+            return later >= SmallToll ? SameToll : later >= 2 ? SameSmallToll : 0;
+        }
+
+        if (later > earlier)
+        {
+            return TollRises;
+        }
+
+        // A downward revision is small; a collapse is another event.
+        return earlier - later <= 2 || later >= earlier * 0.6 ? TollRevised : TollContradicts;
+    }
+
+    private static double Add(List<string> evidence, double points, string why)
+    {
+        if (points != 0)
+        {
+            evidence.Add(string.Create(CultureInfo.InvariantCulture, $"{why} ({points:+0.0;-0.0})"));
+        }
+
+        return points;
+    }
+
+    internal static double DistanceKm(double lat1, double lon1, double lat2, double lon2)
+    {
+        const double EarthRadiusKm = 6371;
+        var dLat = ToRadians(lat2 - lat1);
+        var dLon = ToRadians(lon2 - lon1);
+        var a = (Math.Sin(dLat / 2) * Math.Sin(dLat / 2)) +
+                (Math.Cos(ToRadians(lat1)) * Math.Cos(ToRadians(lat2)) * Math.Sin(dLon / 2) * Math.Sin(dLon / 2));
+        return 2 * EarthRadiusKm * Math.Asin(Math.Min(1, Math.Sqrt(a)));
+    }
+
+    private static double ToRadians(double degrees) => degrees * Math.PI / 180;
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text;
+
+namespace OutageAlerts.Incidents.Correlation;
+
+/// <summary>
+/// Language-neutral keys for comparing report texts: Cyrillic is transliterated and vowels are folded, so
+/// "Okhmatdyt", «Охматдит» and «Охматдета» share a key, as do "Ternopil", "Тернопіль" and "Тернополе".
+/// </summary>
+internal static class TextKeys
+{
+    /// <summary>Keys are word prefixes: long enough to be distinctive, short enough to absorb case endings.</summary>
+    public const int KeyLength = 4;
+
+    private const int MinimumKeyLength = 3;
+    private const int MinimumContentTokenLength = 4;
+
+    // Capitalised words that name nothing specific to one event; everything else capitalised is a name.
+    private static readonly HashSet<string> CommonCapitalised = new(StringComparer.Ordinal)
+    {
+        "the", "a", "an", "in", "on", "at", "after", "as", "by", "for", "from", "of", "to", "with", "and", "but",
+        "russia", "russian", "russians", "ukraine", "ukrainian", "ukrainians", "moscow", "president", "officials",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+        "april", "may", "june", "july", "august", "september", "october", "november", "december", "un",
+        "israel", "israeli", "gaza", "palestinian", "sudan", "sudanese", "yemen", "yemeni", "syria", "syrian",
+        "lebanon", "lebanese", "myanmar", "rights", "army", "military", "forces", "government", "ministry",
+        "україна", "україни", "росія", "росії", "російські", "у", "в", "на", "після", "внаслідок", "за", "по", "о",
+        "россия", "россии", "российские", "после", "во", "с", "со", "из", "как", "что", "утром", "вечером",
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+        "about", "around", "more", "some", "several", "dozens", "rescue", "rescuers", "emergency", "hospital",
+        "regional", "local", "city", "state", "residents", "people", "overnight", "earlier", "later",
+        "two-thirds", "half", "according", "meanwhile", "also", "however", "there", "this", "that", "it", "its",
+        "вони", "він", "вона", "також", "ще", "уже", "вже", "близько", "около", "более", "понад",
+        "кількість", "количество", "число", "серед", "среди", "частина", "часть", "місто", "город", "рятувальники",
+        "спасатели", "унаслідок", "внаслідок", "попередньо", "предварительно", "поранено", "пошкоджено",
+        "зсу", "всу", "дснс", "гсчс", "мчс", "ова", "кмва", "ночью", "вночі", "вранці", "увечері",
+    };
+
+    /// <summary>Name-like words (capitalised, quoted) folded to keys.</summary>
+    public static IReadOnlyList<string> NameKeys(string? title, string? summary)
+    {
+        var text = string.Concat(title, "\n", summary);
+        var words = Words(text).ToList();
+        // A capitalised word that also appears in lower case is a common word at the start of a sentence.
+        var lowerForms = words.Where(w => char.IsLower(w[0])).Select(w => w.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var word in words)
+        {
+            if (!char.IsUpper(word[0]))
+            {
+                continue;
+            }
+
+            var lower = word.ToLowerInvariant();
+            if (CommonCapitalised.Contains(lower) || lowerForms.Contains(lower))
+            {
+                continue;
+            }
+
+            if (Key(word) is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys];
+    }
+
+    /// <summary>Every word of the text folded to a key: near-identical texts (syndicated copies) share most of them.</summary>
+    public static IReadOnlyList<string> ContentKeys(string? title, string? summary)
+    {
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var word in Words(string.Concat(title, "\n", summary)))
+        {
+            if (word.Length >= MinimumContentTokenLength && Key(word) is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys];
+    }
+
+    public static string? Key(string word)
+    {
+        var folded = Fold(word);
+        if (folded.Length < MinimumKeyLength)
+        {
+            return null;
+        }
+
+        return folded.Length <= KeyLength ? folded : folded[..KeyLength];
+    }
+
+    /// <summary>Transliterates and folds a word: lower case, Latin letters, y/i and doubled letters merged.</summary>
+    public static string Fold(string word)
+    {
+        var latin = new StringBuilder(word.Length + 4);
+        foreach (var c in word.ToLowerInvariant())
+        {
+            latin.Append(Transliterate(c));
+        }
+
+        var folded = new StringBuilder(latin.Length);
+        foreach (var c in latin.ToString())
+        {
+            var f = c switch
+            {
+                'y' or 'j' => 'i',
+                'w' => 'v',
+                _ => c,
+            };
+            if (!char.IsAsciiLetterOrDigit(f))
+            {
+                continue;
+            }
+
+            if (folded.Length > 0 && folded[^1] == f)
+            {
+                continue;
+            }
+
+            folded.Append(f);
+        }
+
+        return folded.ToString();
+    }
+
+    private static IEnumerable<string> Words(string text)
+    {
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || (text[i] is '\'' or '’' or '-' && start >= 0 && i + 1 < text.Length && char.IsLetter(text[i + 1])));
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                var word = text[start..i];
+                // "Kyiv's" names Kyiv; hyphenated names ("al-Sardi") stay whole.
+                var apostrophe = word.IndexOfAny(['\'', '’']);
+                if (apostrophe > 0 && word.Length - apostrophe <= 2)
+                {
+                    word = word[..apostrophe];
+                }
+
+                if (word.Length > 0 && !word.All(char.IsDigit))
+                {
+                    yield return word;
+                }
+
+                start = -1;
+            }
+        }
+    }
+
+    private static string Transliterate(char c) => c switch
+    {
+        'а' => "a", 'б' => "b", 'в' => "v", 'г' or 'ґ' => "g", 'д' => "d", 'е' or 'є' or 'ё' or 'э' => "e",
+        'ж' => "zh", 'з' => "z", 'и' or 'і' or 'ї' or 'й' or 'ы' => "i", 'к' => "k", 'л' => "l", 'м' => "m",
+        'н' => "n", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s", 'т' => "t", 'у' => "u", 'ф' => "f",
+        'х' => "kh", 'ц' => "ts", 'ч' => "ch", 'ш' => "sh", 'щ' => "shch", 'ъ' or 'ь' => "", 'ю' => "iu",
+        'я' => "ia",
+        _ => RemoveDiacritics(c),
+    };
+
+    private static string RemoveDiacritics(char c)
+    {
+        var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
+        var kept = new StringBuilder(decomposed.Length);
+        foreach (var d in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)
+            {
+                kept.Append(d);
+            }
+        }
+
+        return kept.ToString();
+    }
+}

@@ -1,0 +1,312 @@
+using System.Data;
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using OutageAlerts.Contracts;
+using OutageAlerts.Incidents.Correlation;
+using OutageAlerts.Storage;
+
+namespace OutageAlerts.Incidents.Persistence;
+
+/// <summary>
+/// Incidents, the reports that make them up and every published version. Correlation reads candidates and writes
+/// its decision in one transaction that holds the incidents lock (PostgreSQL advisory lock, SQLite write lock), so
+/// replicas correlating at once see each other's incidents; unique keys on report and (alert, version) make a
+/// repeated or racing write fail instead of forking an alert.
+/// </summary>
+internal sealed class IncidentStore(IStore store)
+{
+    public const string MigrationId = "0200-incidents";
+
+    public const string Schema = """
+        CREATE TABLE incidents (
+            id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            country TEXT NULL,
+            first_published BIGINT NOT NULL,
+            last_published BIGINT NOT NULL,
+            last_activity BIGINT NOT NULL,
+            version BIGINT NOT NULL DEFAULT 0,
+            last_sent BIGINT NULL,
+            due_at BIGINT NULL,
+            created_at BIGINT NOT NULL,
+            cancel_reason TEXT NULL
+        );
+        CREATE INDEX ix_incidents_activity ON incidents (last_activity);
+        CREATE INDEX ix_incidents_due ON incidents (due_at);
+        CREATE TABLE incident_reports (
+            item_key TEXT PRIMARY KEY,
+            incident_id TEXT NOT NULL REFERENCES incidents (id),
+            published BIGINT NOT NULL,
+            received_at BIGINT NOT NULL,
+            outcome TEXT NOT NULL,
+            version BIGINT NULL,
+            facts TEXT NOT NULL
+        );
+        CREATE INDEX ix_incident_reports_incident ON incident_reports (incident_id);
+        CREATE TABLE incident_versions (
+            alert_id TEXT NOT NULL REFERENCES incidents (id),
+            version BIGINT NOT NULL,
+            msg_type TEXT NOT NULL,
+            sent BIGINT NOT NULL,
+            alert TEXT NOT NULL,
+            PRIMARY KEY (alert_id, version)
+        );
+        """;
+
+    // Any constant works; every replica must use the same one.
+    private const long LockKey = 0x4F_41_49_6E_63_69_64;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Runs <paramref name="work"/> in a transaction that holds the incidents lock, and commits it.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<IncidentSession, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await BeginLockedAsync(connection, cancellationToken);
+        var result = await work(new IncidentSession(connection, transaction, store.Provider, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>When the next held or deferred message falls due, if any.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var next = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MIN(due_at) FROM incidents WHERE due_at IS NOT NULL AND status <> 'Cancelled'",
+            cancellationToken: cancellationToken));
+        return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    /// <summary>Every published version of an alert, oldest first.</summary>
+    public async Task<IReadOnlyList<Alert>> VersionsAsync(string alertId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT alert FROM incident_versions WHERE alert_id = @alertId ORDER BY version",
+            new { alertId },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => JsonSerializer.Deserialize<Alert>(r, Json)!)];
+    }
+
+    private async Task<DbTransaction> BeginLockedAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (store.Provider == StoreProvider.Postgres)
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(@key)", new { key = LockKey }, transaction, cancellationToken: cancellationToken));
+            return transaction;
+        }
+
+        // Not deferred: BEGIN IMMEDIATE takes the write lock before the candidates are read.
+        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    }
+}
+
+/// <summary>The queries of one locked correlation step.</summary>
+internal sealed class IncidentSession(DbConnection connection, DbTransaction transaction, StoreProvider provider, CancellationToken cancellationToken)
+{
+    private const string IncidentColumns = """
+        id AS Id, status AS Status, country AS Country, first_published AS FirstPublished,
+        last_published AS LastPublished, last_activity AS LastActivity, version AS Version, last_sent AS LastSent,
+        due_at AS DueAt, created_at AS CreatedAt, cancel_reason AS CancelReason
+        """;
+
+    public async Task<(string IncidentId, int? Version)?> FindReportAsync(string itemKey)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<ReportRow>(Command(
+            "SELECT incident_id AS IncidentId, version AS Version FROM incident_reports WHERE item_key = @itemKey",
+            new { itemKey }));
+        return row is null ? null : (row.IncidentId, row.Version is { } v ? (int)v : null);
+    }
+
+    public async Task<IncidentRecord?> GetIncidentAsync(string id)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<IncidentRow>(Command(
+            $"SELECT {IncidentColumns} FROM incidents WHERE id = @id", new { id }));
+        return row?.ToRecord();
+    }
+
+    /// <summary>Open incidents with a report published between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    public async Task<IReadOnlyList<IncidentRecord>> FindCandidatesAsync(DateTimeOffset openSince, DateTimeOffset from, DateTimeOffset to)
+    {
+        var rows = await connection.QueryAsync<IncidentRow>(Command(
+            $"""
+            SELECT {IncidentColumns} FROM incidents
+            WHERE last_activity >= @openSince AND last_published >= @from AND first_published <= @to
+            """,
+            new { openSince = openSince.ToUnixTimeMilliseconds(), from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds() }));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    public async Task<IReadOnlyList<IncidentRecord>> FindDueAsync(DateTimeOffset now)
+    {
+        var rows = await connection.QueryAsync<IncidentRow>(Command(
+            $"SELECT {IncidentColumns} FROM incidents WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at, id",
+            new { now = now.ToUnixTimeMilliseconds() }));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    public async Task<Dictionary<string, List<ReportFacts>>> LoadReportsAsync(IReadOnlyCollection<string> incidentIds)
+    {
+        var reports = new Dictionary<string, List<ReportFacts>>(StringComparer.Ordinal);
+        foreach (var chunk in incidentIds.Chunk(500))
+        {
+            var rows = await connection.QueryAsync<FactsRow>(Command(
+                // Npgsql binds a list as one array parameter; SQLite needs Dapper's IN-list expansion.
+                provider == StoreProvider.Postgres
+                    ? "SELECT incident_id AS IncidentId, facts AS Facts FROM incident_reports WHERE incident_id = ANY(@chunk)"
+                    : "SELECT incident_id AS IncidentId, facts AS Facts FROM incident_reports WHERE incident_id IN @chunk",
+                new { chunk }));
+            foreach (var row in rows)
+            {
+                if (!reports.TryGetValue(row.IncidentId, out var list))
+                {
+                    reports[row.IncidentId] = list = [];
+                }
+
+                list.Add(JsonSerializer.Deserialize<ReportFacts>(row.Facts, IncidentStore.Json)!);
+            }
+        }
+
+        return reports;
+    }
+
+    public async Task<Alert?> GetVersionAsync(string alertId, int version)
+    {
+        var json = await connection.QuerySingleOrDefaultAsync<string>(Command(
+            "SELECT alert FROM incident_versions WHERE alert_id = @alertId AND version = @version",
+            new { alertId, version = (long)version }));
+        return json is null ? null : JsonSerializer.Deserialize<Alert>(json, IncidentStore.Json);
+    }
+
+    public Task InsertIncidentAsync(IncidentRecord incident) =>
+        connection.ExecuteAsync(Command(
+            """
+            INSERT INTO incidents (id, status, country, first_published, last_published, last_activity, version,
+                                   last_sent, due_at, created_at, cancel_reason)
+            VALUES (@Id, @Status, @Country, @FirstPublished, @LastPublished, @LastActivity, @Version,
+                    @LastSent, @DueAt, @CreatedAt, @CancelReason)
+            """,
+            IncidentRow.From(incident)));
+
+    public Task UpdateIncidentAsync(IncidentRecord incident) =>
+        connection.ExecuteAsync(Command(
+            """
+            UPDATE incidents SET status = @Status, country = @Country, first_published = @FirstPublished,
+                last_published = @LastPublished, last_activity = @LastActivity, version = @Version,
+                last_sent = @LastSent, due_at = @DueAt, cancel_reason = @CancelReason
+            WHERE id = @Id
+            """,
+            IncidentRow.From(incident)));
+
+    public Task InsertReportAsync(string incidentId, ReportFacts facts, IncidentOutcome outcome, int? version, DateTimeOffset receivedAt) =>
+        connection.ExecuteAsync(Command(
+            """
+            INSERT INTO incident_reports (item_key, incident_id, published, received_at, outcome, version, facts)
+            VALUES (@ItemKey, @incidentId, @published, @receivedAt, @outcome, @version, @facts)
+            """,
+            new
+            {
+                facts.ItemKey,
+                incidentId,
+                published = facts.Published.ToUnixTimeMilliseconds(),
+                receivedAt = receivedAt.ToUnixTimeMilliseconds(),
+                outcome = outcome.ToString(),
+                version = (long?)version,
+                facts = JsonSerializer.Serialize(facts, IncidentStore.Json),
+            }));
+
+    public Task InsertVersionAsync(Alert alert) =>
+        connection.ExecuteAsync(Command(
+            "INSERT INTO incident_versions (alert_id, version, msg_type, sent, alert) VALUES (@alertId, @version, @msgType, @sent, @json)",
+            new
+            {
+                alertId = alert.AlertId,
+                version = (long)alert.Version,
+                msgType = alert.MsgType.ToString(),
+                sent = alert.Sent.ToUnixTimeMilliseconds(),
+                json = JsonSerializer.Serialize(alert, IncidentStore.Json),
+            }));
+
+    private CommandDefinition Command(string sql, object? parameters = null) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    private sealed class ReportRow
+    {
+        public string IncidentId { get; set; } = "";
+        public long? Version { get; set; }
+    }
+
+    private sealed class FactsRow
+    {
+        public string IncidentId { get; set; } = "";
+        public string Facts { get; set; } = "";
+    }
+
+    private sealed class IncidentRow
+    {
+        public string Id { get; set; } = "";
+        public string Status { get; set; } = "";
+        public string? Country { get; set; }
+        public long FirstPublished { get; set; }
+        public long LastPublished { get; set; }
+        public long LastActivity { get; set; }
+        public long Version { get; set; }
+        public long? LastSent { get; set; }
+        public long? DueAt { get; set; }
+        public long CreatedAt { get; set; }
+        public string? CancelReason { get; set; }
+
+        public static IncidentRow From(IncidentRecord r) => new()
+        {
+            Id = r.Id,
+            Status = r.Status.ToString(),
+            Country = r.Country,
+            FirstPublished = r.FirstPublished.ToUnixTimeMilliseconds(),
+            LastPublished = r.LastPublished.ToUnixTimeMilliseconds(),
+            LastActivity = r.LastActivity.ToUnixTimeMilliseconds(),
+            Version = r.Version,
+            LastSent = r.LastSent?.ToUnixTimeMilliseconds(),
+            DueAt = r.DueAt?.ToUnixTimeMilliseconds(),
+            CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
+            CancelReason = r.CancelReason,
+        };
+
+        public IncidentRecord ToRecord() => new()
+        {
+            Id = Id,
+            Status = Enum.Parse<IncidentStatus>(Status),
+            Country = Country,
+            FirstPublished = DateTimeOffset.FromUnixTimeMilliseconds(FirstPublished),
+            LastPublished = DateTimeOffset.FromUnixTimeMilliseconds(LastPublished),
+            LastActivity = DateTimeOffset.FromUnixTimeMilliseconds(LastActivity),
+            Version = (int)Version,
+            LastSent = LastSent is { } s ? DateTimeOffset.FromUnixTimeMilliseconds(s) : null,
+            DueAt = DueAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null,
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+            CancelReason = CancelReason,
+        };
+    }
+}
+
+/// <summary>An incident's lifecycle state; its facts live in its reports.</summary>
+internal sealed record IncidentRecord
+{
+    public required string Id { get; init; }
+    public required IncidentStatus Status { get; init; }
+    public string? Country { get; init; }
+    public required DateTimeOffset FirstPublished { get; init; }
+    public required DateTimeOffset LastPublished { get; init; }
+    public required DateTimeOffset LastActivity { get; init; }
+
+    /// <summary>The last published version; 0 before the first message.</summary>
+    public int Version { get; init; }
+    public DateTimeOffset? LastSent { get; init; }
+    public DateTimeOffset? DueAt { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public string? CancelReason { get; init; }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace OutageAlerts.Ingestion;
+
+/// <summary>The ingestion area's ActivitySource and Meter, one each for the process.</summary>
+public static class IngestionTelemetry
+{
+    public const string Name = "OutageAlerts.Ingestion";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    internal static readonly Counter<long> Polls = Meter.CreateCounter<long>(
+        "outagealerts.feed.polls", "{poll}", "Feed polls by outcome (ok, not_modified, failed, parse_failed, gone, disabled).");
+
+    internal static readonly Histogram<double> FetchDuration = Meter.CreateHistogram<double>(
+        "outagealerts.feed.fetch.duration", "s", "Time to fetch one feed document.");
+
+    internal static readonly Counter<long> ItemsParsed = Meter.CreateCounter<long>(
+        "outagealerts.feed.items.parsed", "{item}", "Items found in fetched feed documents.");
+
+    internal static readonly Counter<long> ItemsNew = Meter.CreateCounter<long>(
+        "outagealerts.feed.items.new", "{item}", "Items not seen before.");
+
+    internal static readonly Counter<long> AlertsPublished = Meter.CreateCounter<long>(
+        "outagealerts.alerts.published", "{message}", "Alert messages published, by message type and severity.");
+}

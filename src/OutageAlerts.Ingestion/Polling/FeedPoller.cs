@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OutageAlerts.Classification;
+using OutageAlerts.Feeds.Fetching;
+using OutageAlerts.Feeds.Parsing;
+using OutageAlerts.Incidents;
+using OutageAlerts.Ingestion.Configuration;
+using OutageAlerts.Ingestion.Publishing;
+using OutageAlerts.Ingestion.State;
+
+namespace OutageAlerts.Ingestion.Polling;
+
+/// <summary>
+/// One poll of one feed: fetch → parse → new items only → classify → correlate → publish → remember.
+/// An item is recorded as seen only after its alert was published (and, on RabbitMQ, confirmed), so a crash
+/// in between re-processes it; the deterministic alert id lets delivery drop the repeat.
+/// </summary>
+internal sealed partial class FeedPoller(
+    IFeedFetcher fetcher,
+    IFeedParser parser,
+    IStrikeClassifier classifier,
+    IIncidentCorrelator correlator,
+    AlertPublisher publisher,
+    IngestionStore store,
+    IOptions<IngestionOptions> options,
+    TimeProvider timeProvider,
+    ILogger<FeedPoller> logger)
+{
+    public async Task<PollOutcome> PollAsync(FeedOptions feed, CancellationToken cancellationToken)
+    {
+        using var activity = IngestionTelemetry.Source.StartActivity($"poll {feed.Name}", ActivityKind.Internal);
+        activity?.SetTag("outagealerts.feed.name", feed.Name);
+
+        var state = await store.GetFeedAsync(feed.Name, cancellationToken);
+        if (state.Status == FeedStatus.Disabled)
+        {
+            LogFeedDisabled(feed.Name, state.StatusReason);
+            return Record(PollOutcome.Disabled, activity, feed);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var started = timeProvider.GetTimestamp();
+        var fetched = await fetcher.FetchAsync(new FetchRequest(feed.ResolvedUrl!, state.ETag, state.LastModified), cancellationToken);
+        IngestionTelemetry.FetchDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outagealerts.feed.name", feed.Name));
+        state = state with { LastPolled = now, Polls = state.Polls + 1 };
+
+        switch (fetched.Status)
+        {
+            case FetchStatus.NotModified:
+                await store.SaveFeedAsync(Succeeded(state, now), cancellationToken);
+                return Record(PollOutcome.NotModified, activity, feed);
+            case FetchStatus.Gone:
+                LogFeedGone(feed.Name, fetched.Url);
+                await store.SaveFeedAsync(state with { Status = FeedStatus.Disabled, StatusReason = "410 Gone", LastError = fetched.Error }, cancellationToken);
+                return Record(PollOutcome.Gone, activity, feed);
+            case FetchStatus.Failed:
+                LogFetchFailed(feed.Name, fetched.Error);
+                await store.SaveFeedAsync(Failed(state, fetched.Error ?? "fetch failed"), cancellationToken);
+                return Record(PollOutcome.Failed, activity, feed, fetched.Error);
+        }
+
+        ParsedFeed document;
+        try
+        {
+            document = parser.Parse(fetched.Body, fetched.ContentType, fetched.Url);
+        }
+        catch (FeedParseException ex)
+        {
+            LogParseFailed(feed.Name, ex.Message);
+            await store.SaveFeedAsync(Failed(state, "parse: " + ex.Message), cancellationToken);
+            return Record(PollOutcome.ParseFailed, activity, feed, ex.Message);
+        }
+
+        var isFirstPoll = state.LastSuccess is null;
+        var processed = await ProcessItemsAsync(feed, document, isFirstPoll, now, cancellationToken);
+        await store.SaveFeedAsync(Succeeded(state, now) with { ETag = fetched.ETag, LastModified = fetched.LastModified }, cancellationToken);
+        activity?.SetTag("outagealerts.items.processed", processed);
+        return Record(PollOutcome.Ok, activity, feed);
+    }
+
+    private async Task<int> ProcessItemsAsync(FeedOptions feed, ParsedFeed document, bool isFirstPoll, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var feedTag = new KeyValuePair<string, object?>("outagealerts.feed.name", feed.Name);
+        IngestionTelemetry.ItemsParsed.Add(document.Items.Count, feedTag);
+
+        var keyed = document.Items
+            .Select(item => (Key: ItemIdentity.KeyFor(feed.Name, item), Item: item))
+            .DistinctBy(x => x.Key)
+            .ToList();
+        var seen = await store.FindSeenAsync([.. keyed.Select(x => x.Key)], cancellationToken);
+        var fresh = keyed.Where(x => !seen.Contains(x.Key))
+            // Oldest first, so that an incident's reports reach correlation in the order they were written.
+            .OrderBy(x => x.Item.Published ?? x.Item.Updated ?? now)
+            .ToList();
+        IngestionTelemetry.ItemsNew.Add(fresh.Count, feedTag);
+
+        var maxAge = options.Value.FirstPollMaxItemAge;
+        var processed = 0;
+        foreach (var (key, item) in fresh)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (isFirstPoll && maxAge is { } age && (item.Published ?? item.Updated) is { } date && now - date > age)
+            {
+                await store.MarkSeenAsync(key, feed.Name, now, null, cancellationToken);
+                continue;
+            }
+
+            var incidentId = await ProcessItemAsync(feed, key, item, now, cancellationToken);
+            processed++;
+            await store.MarkSeenAsync(key, feed.Name, now, incidentId, cancellationToken);
+        }
+
+        return processed;
+    }
+
+    private async Task<string?> ProcessItemAsync(FeedOptions feed, string key, FeedItem item, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var report = new Report(
+            Id: item.Id ?? key,
+            Title: item.Title ?? "",
+            Summary: Clip(item.Summary ?? item.Content, options.Value.MaxClassifiedTextLength),
+            Published: item.Published ?? item.Updated,
+            Source: feed.Name);
+        using var activity = IngestionTelemetry.Source.StartActivity("process item");
+        activity?.SetTag("outagealerts.feed.name", feed.Name);
+        activity?.SetTag("outagealerts.item.id", report.Id);
+
+        var assessment = classifier.Classify(report);
+        activity?.SetTag("outagealerts.classification.alert", assessment.Alert);
+        activity?.SetTag("outagealerts.classification.severity", assessment.Severity.ToString());
+        activity?.SetTag("outagealerts.classification.targets", string.Join(',', assessment.Targets));
+        activity?.SetTag("outagealerts.classification.region", assessment.Region);
+
+        var decision = await correlator.CorrelateAsync(
+            new ClassifiedReport(feed.Name, key, item.Id ?? key, item.Link, report, assessment, now),
+            cancellationToken);
+        activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
+        activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
+        if (decision.Alert is { } alert)
+        {
+            await publisher.PublishAsync(alert, null, cancellationToken);
+        }
+
+        return decision.IncidentId;
+    }
+
+    private static FeedState Succeeded(FeedState state, DateTimeOffset now) =>
+        state with { LastSuccess = now, LastError = null, ConsecutiveFailures = 0 };
+
+    private static FeedState Failed(FeedState state, string error) =>
+        state with { LastError = error, ConsecutiveFailures = state.ConsecutiveFailures + 1 };
+
+    private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+
+    private static PollOutcome Record(PollOutcome outcome, Activity? activity, FeedOptions feed, string? error = null)
+    {
+        IngestionTelemetry.Polls.Add(
+            1,
+            new KeyValuePair<string, object?>("outagealerts.feed.name", feed.Name),
+            new KeyValuePair<string, object?>("outagealerts.poll.outcome", outcome.ToString()));
+        activity?.SetTag("outagealerts.poll.outcome", outcome.ToString());
+        if (error is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
+        return outcome;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} is disabled ({Reason}); not polling")]
+    private partial void LogFeedDisabled(string feed, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} answered 410 Gone at {Url}; disabling it")]
+    private partial void LogFeedGone(string feed, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} could not be fetched: {Error}")]
+    private partial void LogFetchFailed(string feed, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} could not be parsed: {Error}")]
+    private partial void LogParseFailed(string feed, string error);
+}
+
+internal enum PollOutcome
+{
+    Ok,
+    NotModified,
+    Failed,
+    ParseFailed,
+    Gone,
+    Disabled,
+}

@@ -1,0 +1,160 @@
+using Dapper;
+using OutageAlerts.Storage;
+
+namespace OutageAlerts.Ingestion.State;
+
+/// <summary>Feed validators and health, and the items already processed, so a restart never alerts twice.</summary>
+internal sealed class IngestionStore(IStore store)
+{
+    public const string MigrationId = "0100-ingestion";
+
+    public const string Schema = """
+        CREATE TABLE feed_state (
+            feed TEXT PRIMARY KEY,
+            etag TEXT NULL,
+            last_modified BIGINT NULL,
+            last_polled BIGINT NULL,
+            last_success BIGINT NULL,
+            last_error TEXT NULL,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            polls BIGINT NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'Active',
+            status_reason TEXT NULL
+        );
+        CREATE TABLE seen_items (
+            item_key TEXT PRIMARY KEY,
+            feed TEXT NOT NULL,
+            first_seen BIGINT NOT NULL,
+            alert_id TEXT NULL
+        );
+        """;
+
+    public async Task<FeedState> GetFeedAsync(string feed, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<FeedStateRow>(new CommandDefinition(
+            """
+            SELECT feed AS Feed, etag AS ETag, last_modified AS LastModified, last_polled AS LastPolled,
+                   last_success AS LastSuccess, last_error AS LastError, consecutive_failures AS ConsecutiveFailures,
+                   polls AS Polls, status AS Status, status_reason AS StatusReason
+            FROM feed_state WHERE feed = @feed
+            """,
+            new { feed },
+            cancellationToken: cancellationToken));
+        return row?.ToState() ?? new FeedState { Feed = feed };
+    }
+
+    public async Task<IReadOnlyList<FeedState>> ListFeedsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedStateRow>(new CommandDefinition(
+            """
+            SELECT feed AS Feed, etag AS ETag, last_modified AS LastModified, last_polled AS LastPolled,
+                   last_success AS LastSuccess, last_error AS LastError, consecutive_failures AS ConsecutiveFailures,
+                   polls AS Polls, status AS Status, status_reason AS StatusReason
+            FROM feed_state ORDER BY feed
+            """,
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToState())];
+    }
+
+    public async Task SaveFeedAsync(FeedState state, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO feed_state (feed, etag, last_modified, last_polled, last_success, last_error,
+                                    consecutive_failures, polls, status, status_reason)
+            VALUES (@Feed, @ETag, @LastModified, @LastPolled, @LastSuccess, @LastError,
+                    @ConsecutiveFailures, @Polls, @Status, @StatusReason)
+            ON CONFLICT (feed) DO UPDATE SET
+                etag = excluded.etag, last_modified = excluded.last_modified, last_polled = excluded.last_polled,
+                last_success = excluded.last_success, last_error = excluded.last_error,
+                consecutive_failures = excluded.consecutive_failures, polls = excluded.polls,
+                status = excluded.status, status_reason = excluded.status_reason
+            """,
+            FeedStateRow.From(state),
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The subset of <paramref name="itemKeys"/> already processed.</summary>
+    public async Task<HashSet<string>> FindSeenAsync(IReadOnlyCollection<string> itemKeys, CancellationToken cancellationToken)
+    {
+        if (itemKeys.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Chunked: SQLite caps bound parameters per statement, and feeds can carry hundreds of items.
+        foreach (var chunk in itemKeys.Chunk(500))
+        {
+            seen.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
+                // Npgsql binds a list as one array parameter, which PostgreSQL compares with ANY.
+                store.Provider == StoreProvider.Postgres
+                    ? "SELECT item_key FROM seen_items WHERE item_key = ANY(@chunk)"
+                    : "SELECT item_key FROM seen_items WHERE item_key IN @chunk",
+                new { chunk },
+                cancellationToken: cancellationToken)));
+        }
+
+        return seen;
+    }
+
+    public async Task MarkSeenAsync(string itemKey, string feed, DateTimeOffset at, string? alertId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @at, @alertId)
+            ON CONFLICT (item_key) DO NOTHING
+            """,
+            new { itemKey, feed, at = at.ToUnixTimeMilliseconds(), alertId },
+            cancellationToken: cancellationToken));
+    }
+
+    private sealed class FeedStateRow
+    {
+        public string Feed { get; set; } = "";
+        public string? ETag { get; set; }
+        public long? LastModified { get; set; }
+        public long? LastPolled { get; set; }
+        public long? LastSuccess { get; set; }
+        public string? LastError { get; set; }
+        public long ConsecutiveFailures { get; set; }
+        public long Polls { get; set; }
+        public string Status { get; set; } = nameof(FeedStatus.Active);
+        public string? StatusReason { get; set; }
+
+        public static FeedStateRow From(FeedState s) => new()
+        {
+            Feed = s.Feed,
+            ETag = s.ETag,
+            LastModified = s.LastModified?.ToUnixTimeMilliseconds(),
+            LastPolled = s.LastPolled?.ToUnixTimeMilliseconds(),
+            LastSuccess = s.LastSuccess?.ToUnixTimeMilliseconds(),
+            LastError = s.LastError,
+            ConsecutiveFailures = s.ConsecutiveFailures,
+            Polls = s.Polls,
+            Status = s.Status.ToString(),
+            StatusReason = s.StatusReason,
+        };
+
+        public FeedState ToState() => new()
+        {
+            Feed = Feed,
+            ETag = ETag,
+            LastModified = FromUnix(LastModified),
+            LastPolled = FromUnix(LastPolled),
+            LastSuccess = FromUnix(LastSuccess),
+            LastError = LastError,
+            ConsecutiveFailures = (int)ConsecutiveFailures,
+            Polls = Polls,
+            Status = Enum.TryParse<FeedStatus>(Status, out var status) ? status : FeedStatus.Active,
+            StatusReason = StatusReason,
+        };
+
+        private static DateTimeOffset? FromUnix(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+    }
+}

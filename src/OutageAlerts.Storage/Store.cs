@@ -1,0 +1,150 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace OutageAlerts.Storage;
+
+internal sealed partial class Store : IStore, IAsyncDisposable
+{
+    // Any constant works; it only has to be the same for every replica that migrates this database.
+    private const long MigrationLockKey = 0x4F_75_74_41_6C_72_74;
+
+    private readonly StoreOptions _options;
+    private readonly IReadOnlyList<StoreMigration> _migrations;
+    private readonly ILogger<Store> _logger;
+    private readonly SemaphoreSlim _migrationGate = new(1, 1);
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _connectionString;
+    private volatile bool _migrated;
+
+    public Store(IOptions<StoreOptions> options, IEnumerable<StoreMigration> migrations, ILogger<Store> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _migrations = [.. migrations.OrderBy(m => m.Id, StringComparer.Ordinal)];
+        var duplicate = _migrations.GroupBy(m => m.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"Store migration '{duplicate.Key}' is registered twice.");
+        }
+
+        if (_options.Provider == StoreProvider.Postgres)
+        {
+            _connectionString = _options.ConnectionString
+                ?? throw new InvalidOperationException(
+                    $"ConnectionStrings:{StoreOptions.ConnectionStringName} is required when {StoreOptions.SectionName}:Provider is Postgres.");
+            _postgres = NpgsqlDataSource.Create(_connectionString);
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(_options.ConnectionString ?? StoreOptions.DefaultSqliteConnectionString)
+            {
+                DefaultTimeout = (int)_options.BusyTimeout.TotalSeconds,
+                Pooling = true,
+            };
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(directory) && builder.Mode != SqliteOpenMode.Memory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            _connectionString = builder.ToString();
+        }
+    }
+
+    public StoreProvider Provider => _options.Provider;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken);
+        }
+
+        return await OpenRawAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        _migrationGate.Dispose();
+    }
+
+    private async Task<DbConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // WAL lets the ingestion and delivery processes share one file; the busy timeout makes writers queue
+        // instead of failing when the other process holds the write lock.
+        await connection.ExecuteAsync(
+            $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(int)_options.BusyTimeout.TotalMilliseconds};");
+        return connection;
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await _migrationGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_migrated)
+            {
+                return;
+            }
+
+            await using var connection = await OpenRawAsync(cancellationToken);
+            await using var transaction = await BeginMigrationTransactionAsync(connection, cancellationToken);
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                transaction: transaction);
+            var applied = (await connection.QueryAsync<string>("SELECT id FROM schema_migrations", transaction: transaction))
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var migration in _migrations.Where(m => !applied.Contains(m.Id)))
+            {
+                await connection.ExecuteAsync(migration.SqlFor(Provider), transaction: transaction);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (id, applied_at) VALUES (@Id, @At)",
+                    new { migration.Id, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                    transaction);
+                LogMigrationApplied(migration.Id, Provider);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            _migrated = true;
+        }
+        finally
+        {
+            _migrationGate.Release();
+        }
+    }
+
+    private async Task<DbTransaction> BeginMigrationTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (Provider == StoreProvider.Postgres)
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            // Replicas starting together queue here; the second one then sees every migration applied.
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@Key)", new { Key = MigrationLockKey }, transaction);
+            return transaction;
+        }
+
+        // BEGIN IMMEDIATE takes SQLite's write lock up front, so two processes cannot both migrate.
+        var sqlite = (SqliteConnection)connection;
+        return await Task.FromResult<DbTransaction>(sqlite.BeginTransaction(deferred: false));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store migration {MigrationId} applied ({Provider})")]
+    private partial void LogMigrationApplied(string migrationId, StoreProvider provider);
+}

@@ -1,0 +1,47 @@
+namespace OutageAlerts.Classification.Tests;
+
+public class StrikeClassifierTests
+{
+    [Fact]
+    public void Classify_FullReport_FillsEveryField()
+    {
+        var a = TestEngine.Classify(
+            "Missile strike on Zaporizhzhia substation kills two, 30,000 homes without power",
+            "A Russian missile hit a substation in Zaporizhzhia overnight, killing two workers and injuring five, the regional governor said. About 30,000 households were left without electricity.");
+        Assert.True(a.Alert);
+        Assert.Equal(Contracts.Severity.Severe, a.Severity);
+        Assert.Equal(Contracts.Urgency.Immediate, a.Urgency);
+        Assert.Equal(Contracts.Certainty.Observed, a.Certainty);
+        Assert.Equal(["power_grid"], a.Targets);
+        Assert.Equal("UA", a.Country);
+        Assert.Equal("UA-23", a.Region);
+        Assert.Equal(2, a.Killed);
+        Assert.Equal(5, a.Injured);
+        Assert.Equal(30_000, a.OutageCustomers);
+        Assert.Equal("en", a.Language);
+        Assert.NotNull(a.Place);
+        Assert.Contains(a.Reasons, r => r.Contains("→ Severe", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Classify_NotAnAlert_LeavesFiguresAndPlaceEmpty()
+    {
+        var a = TestEngine.Classify("Storm cuts power to 50,000 in Lviv region", "Strong winds brought down lines; 50,000 customers are without power.");
+        Assert.False(a.Alert);
+        Assert.Null(a.Country);
+        Assert.Null(a.Region);
+        Assert.Null(a.Killed);
+        Assert.Empty(a.Targets);
+        Assert.Contains(a.Reasons, r => r.StartsWith("not an alert", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Classify_SameReportTwice_IsDeterministic()
+    {
+        var first = TestEngine.Classify("Дрони атакували Одесу: пошкоджено енергооб'єкт", "Частина міста без світла.");
+        var second = TestEngine.Classify("Дрони атакували Одесу: пошкоджено енергооб'єкт", "Частина міста без світла.");
+        Assert.Equal(first.Reasons, second.Reasons);
+        Assert.Equal(first.Severity, second.Severity);
+        Assert.Equal("uk", first.Language);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OutageAlerts.Ingestion.Configuration;
+
+namespace OutageAlerts.Ingestion.Tests.Configuration;
+
+public sealed class FeedListValidatorTests
+{
+    [Theory]
+    [InlineData("OutageAlerts:Feeds:1:Url", "ftp://example.org/feed", "OutageAlerts:Feeds:1:Url")]
+    [InlineData("OutageAlerts:Feeds:1:Url", "not a url", "OutageAlerts:Feeds:1:Url")]
+    [InlineData("OutageAlerts:Feeds:1:Name", "", "OutageAlerts:Feeds:1:Name")]
+    [InlineData("OutageAlerts:Feeds:1:Name", "first", "OutageAlerts:Feeds:1:Name")]
+    [InlineData("OutageAlerts:Feeds:1:Interval", "00:00:00.2", "OutageAlerts:Feeds:1:Interval")]
+    public void Validate_BadFeedSetting_FailsNamingTheKey(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["OutageAlerts:Feeds:0:Name"] = "first",
+            ["OutageAlerts:Feeds:0:Url"] = "https://example.org/feed.xml",
+            ["OutageAlerts:Feeds:1:Name"] = "second",
+            ["OutageAlerts:Feeds:1:Url"] = "file:///tmp/feed.xml",
+            [key] = value,
+        };
+
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(settings));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_GoodFeeds_BindsEveryFeedWithItsInterval()
+    {
+        var feeds = Bind(new Dictionary<string, string?>
+        {
+            ["OutageAlerts:Feeds:0:Name"] = "wire",
+            ["OutageAlerts:Feeds:0:Url"] = "https://example.org/feed.xml",
+            ["OutageAlerts:Feeds:0:Interval"] = "00:02:00",
+            ["OutageAlerts:Feeds:1:Name"] = "samples",
+            ["OutageAlerts:Feeds:1:Url"] = "file:samples/feeds/a.xml",
+        });
+
+        Assert.Equal(["wire", "samples"], feeds.Feeds.Select(f => f.Name));
+        Assert.Equal(TimeSpan.FromMinutes(2), feeds.Feeds[0].Interval);
+        Assert.Equal(FeedOptions.DefaultInterval, feeds.Feeds[1].Interval);
+        Assert.Equal(Path.GetFullPath("samples/feeds/a.xml"), feeds.Feeds[1].ResolvedUrl!.LocalPath);
+    }
+
+    private static FeedList Bind(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddIngestion(configuration).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<FeedList>>().Value;
+    }
+}
