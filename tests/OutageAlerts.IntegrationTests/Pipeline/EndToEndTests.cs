@@ -4,6 +4,7 @@ using System.Text.Json;
 using OutageAlerts.Delivery;
 using OutageAlerts.Host;
 using OutageAlerts.IntegrationTests.Infrastructure;
+using OutageAlerts.Storage;
 using OutageAlerts.Testing;
 
 namespace OutageAlerts.IntegrationTests.Pipeline;
@@ -17,10 +18,12 @@ public sealed class EndToEndTests
     // Long enough for several 1-second poll cycles and the bus to drain, so a duplicate would have shown up.
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(4);
 
-    [Fact]
-    public async Task Run_StrikeItemsInFeeds_ReachEachMatchingChannelOnceAndUnrelatedNewsReachesNone()
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task Run_StrikeItemsInFeeds_ReachEachMatchingChannelOnceAndUnrelatedNewsReachesNone(StoreProvider store)
     {
-        await using var env = await PipelineEnvironment.StartAsync();
+        await using var env = await PipelineEnvironment.StartAsync(store);
         var expectedWebhooks = Expected(Expect.Webhook);
         var expectedEmails = Expected(Expect.Email);
         var expectedSms = Expected(Expect.Sms);
@@ -40,6 +43,11 @@ public sealed class EndToEndTests
         Assert.Equal(expectedWebhooks.Order(), webhooks.Select(w => w.ItemId).Order());
         Assert.Equal(webhooks.Count, webhooks.Select(w => w.Id).Distinct().Count());
         Assert.All(webhooks, w => Assert.Equal("alert.raised", w.Type));
+
+        // The trace that fetched the feed continues through RabbitMQ to the webhook (W3C traceparent on both).
+        var extreme = env.Webhooks.Requests.Single(r => Webhook.From(r).ItemId == "en-1");
+        var feedTraces = env.Feeds.Requests.Where(r => r.Path == "/feeds/en.xml").Select(r => TraceId(r.Header("traceparent"))).ToHashSet();
+        Assert.Contains(TraceId(extreme.Header("traceparent")), feedTraces);
 
         var emails = env.Smtp.Messages;
         Assert.Equal(expectedEmails.Count, emails.Count);
@@ -110,6 +118,8 @@ public sealed class EndToEndTests
 
         Assert.Equal(expected.Order(), env.Webhooks.Requests.Select(r => Webhook.From(r).ItemId).Order());
     }
+
+    private static string? TraceId(string? traceparent) => traceparent?.Split('-') is [_, var traceId, _, _] ? traceId : null;
 
     private static List<string> Expected(Expect channel) =>
         [.. TestFeeds.All.Where(i => i.Expect.HasFlag(channel)).Select(i => i.ItemId)];

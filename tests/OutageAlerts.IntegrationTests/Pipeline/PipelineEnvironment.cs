@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using OutageAlerts.Host;
 using OutageAlerts.IntegrationTests.Infrastructure;
+using OutageAlerts.Storage;
 using OutageAlerts.Testing;
 
 namespace OutageAlerts.IntegrationTests.Pipeline;
@@ -21,16 +22,16 @@ public sealed class PipelineEnvironment : IAsyncDisposable
     public const string SmsRecipient = "+380501234567";
     public const string EmailRecipient = "desk@example.org";
 
-    private readonly string _directory;
+    private readonly TestStore _store;
 
-    private PipelineEnvironment(RabbitMqVirtualHost broker, LocalHttpServer feeds, LocalHttpServer webhooks, LocalHttpServer sms, LocalSmtpServer smtp, string directory)
+    private PipelineEnvironment(RabbitMqVirtualHost broker, LocalHttpServer feeds, LocalHttpServer webhooks, LocalHttpServer sms, LocalSmtpServer smtp, TestStore store)
     {
         Broker = broker;
         Feeds = feeds;
         Webhooks = webhooks;
         Sms = sms;
         Smtp = smtp;
-        _directory = directory;
+        _store = store;
     }
 
     public RabbitMqVirtualHost Broker { get; }
@@ -39,9 +40,8 @@ public sealed class PipelineEnvironment : IAsyncDisposable
     public LocalHttpServer Sms { get; }
     public LocalSmtpServer Smtp { get; }
 
-    public string StorePath => Path.Combine(_directory, "store.db");
-
-    public static async Task<PipelineEnvironment> StartAsync()
+    /// <param name="store">Where the service keeps its state: the embedded SQLite file or a real PostgreSQL database.</param>
+    public static async Task<PipelineEnvironment> StartAsync(StoreProvider store = StoreProvider.Sqlite)
     {
         var feedDocuments = new Dictionary<string, string>
         {
@@ -66,18 +66,15 @@ public sealed class PipelineEnvironment : IAsyncDisposable
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"sid":"SM0000000000000000000000000000000","status":"queued"}""");
         });
-        var directory = Directory.CreateTempSubdirectory("outage-alerts-it-").FullName;
         return new PipelineEnvironment(
-            await RabbitMqVirtualHost.CreateAsync(), feeds, await LocalHttpServer.StartRecordingAsync(), sms, LocalSmtpServer.Start(), directory);
+            await RabbitMqVirtualHost.CreateAsync(), feeds, await LocalHttpServer.StartRecordingAsync(), sms, LocalSmtpServer.Start(), await TestStore.CreateAsync(store));
     }
 
     /// <summary>The configuration an operator would give through environment variables (contract 5).</summary>
-    public Dictionary<string, string?> Settings() => new()
+    public Dictionary<string, string?> Settings() => new(_store.Settings)
     {
         ["OutageAlerts:Transport"] = "RabbitMq",
         ["ConnectionStrings:RabbitMq"] = Broker.ConnectionString,
-        ["OutageAlerts:Store:Provider"] = "Sqlite",
-        ["ConnectionStrings:OutageAlerts"] = $"Data Source={StorePath}",
         ["OutageAlerts:Feeds:0:Name"] = "wire-en",
         ["OutageAlerts:Feeds:0:Url"] = Feeds.Url("feeds/en.xml").AbsoluteUri,
         ["OutageAlerts:Feeds:0:Interval"] = "00:00:01",
@@ -137,13 +134,6 @@ public sealed class PipelineEnvironment : IAsyncDisposable
         await Sms.DisposeAsync();
         await Smtp.DisposeAsync();
         await Broker.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file for a moment; the temp folder is cleaned by the OS.
-        }
+        await _store.DisposeAsync();
     }
 }

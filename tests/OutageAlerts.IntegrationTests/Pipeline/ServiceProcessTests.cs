@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using OutageAlerts.IntegrationTests.Infrastructure;
+
+namespace OutageAlerts.IntegrationTests.Pipeline;
+
+/// <summary>
+/// The published executable as an operator runs it: configured only through DESIGN.md contract 5's environment
+/// variables, over RabbitMQ, stopped with SIGTERM.
+/// </summary>
+[Collection(PipelineTests.Name)]
+public sealed class ServiceProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Run_ConfiguredByEnvironmentVariables_DeliversAlertsAndStopsCleanlyOnSigterm()
+    {
+        await using var env = await PipelineEnvironment.StartAsync();
+        var expected = TestFeeds.All.Count(i => i.Expect.HasFlag(Expect.Webhook));
+        var workingDirectory = Directory.CreateTempSubdirectory("outage-alerts-process-");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "outage-alerts.dll"));
+        start.ArgumentList.Add("run");
+        foreach (var (key, value) in env.Settings())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await env.Webhooks.WaitForAsync(expected, Timeout);
+            await env.Smtp.WaitForAsync(TestFeeds.All.Count(i => i.Expect.HasFlag(Expect.Email)), Timeout);
+        }
+        finally
+        {
+            using var kill = Process.Start("kill", ["-s", "TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(stop.Token);
+            workingDirectory.Delete(recursive: true);
+        }
+
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{await errors}\n{await output}");
+        Assert.Equal(expected, env.Webhooks.Requests.Count);
+        Assert.Contains("Application is shutting down", await output, StringComparison.Ordinal);
+    }
+}
