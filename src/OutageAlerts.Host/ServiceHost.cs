@@ -39,6 +39,7 @@ public static class ServiceHost
         // Liveness: the process answers. Readiness: broker, store and scheduler are usable.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
+        app.MapPrometheusScrapingEndpoint(TelemetryServiceCollectionExtensions.MetricsPath);
         return app;
     }
 }

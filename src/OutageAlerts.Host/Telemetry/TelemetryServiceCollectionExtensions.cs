@@ -15,6 +15,9 @@ public static class TelemetryServiceCollectionExtensions
     // MassTransit's ActivitySource and Meter; its spans carry the trace across RabbitMQ.
     private const string MassTransitSource = "MassTransit";
 
+    /// <summary>Prometheus scrape endpoint for the metrics below.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>
     /// Traces and metrics for our code, MassTransit, HttpClient and ASP.NET Core; exported over OTLP when the
     /// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. HttpClient instrumentation adds W3C traceparent to
@@ -34,7 +37,8 @@ public static class TelemetryServiceCollectionExtensions
                 .AddMeter(OwnSources, MassTransitSource)
                 .AddHttpClientInstrumentation()
                 .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentation());
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

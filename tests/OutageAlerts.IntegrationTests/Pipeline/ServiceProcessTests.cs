@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OutageAlerts.IntegrationTests.Infrastructure;
+using OutageAlerts.Testing;
 
 namespace OutageAlerts.IntegrationTests.Pipeline;
 
@@ -31,7 +32,8 @@ public sealed class ServiceProcessTests
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        var http = new Uri($"http://127.0.0.1:{LocalSmtpServer.FreeTcpPort()}/");
+        start.Environment["ASPNETCORE_URLS"] = http.AbsoluteUri;
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
 
@@ -42,6 +44,13 @@ public sealed class ServiceProcessTests
         {
             await env.Webhooks.WaitForAsync(expected, Timeout);
             await env.Smtp.WaitForAsync(TestFeeds.All.Count(i => i.Expect.HasFlag(Expect.Email)), Timeout);
+
+            using var client = new HttpClient { BaseAddress = http };
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("health/live")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("health/ready")).StatusCode);
+            var metrics = await client.GetStringAsync("metrics");
+            Assert.Contains("outagealerts_feed_polls_total", metrics, StringComparison.Ordinal);
+            Assert.Contains("outagealerts_delivery_deliveries_total", metrics, StringComparison.Ordinal);
         }
         finally
         {
