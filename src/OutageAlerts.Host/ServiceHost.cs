@@ -19,6 +19,7 @@ public static class ServiceHost
 
         var services = builder.Services;
         var configuration = builder.Configuration;
+        builder.Logging.AddOutageAlertsLogging(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddStore(configuration);
         if (roles.HasFlag(ServiceRoles.Ingestion))

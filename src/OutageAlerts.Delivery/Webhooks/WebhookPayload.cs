@@ -13,10 +13,15 @@ public static class WebhookPayload
 {
     public const string ContentType = "application/json";
 
-    /// <summary>camelCase, enums as their CAP names (the enums carry their own string converters), nulls kept.</summary>
+    /// <summary>
+    /// camelCase, enums as their CAP names (the enums carry their own string converters), nulls kept. Cyrillic and
+    /// punctuation are written as themselves: the body is JSON over HTTP, never embedded in HTML, and receivers'
+    /// operators read it.
+    /// </summary>
     public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string EventType(AlertEventKind kind) => kind switch

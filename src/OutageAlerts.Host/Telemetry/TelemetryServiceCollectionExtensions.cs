@@ -2,6 +2,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Quartz.Diagnostics;
 
 namespace OutageAlerts.Host.Telemetry;
 
@@ -30,11 +31,11 @@ public static class TelemetryServiceCollectionExtensions
                 .AddService(ServiceName, serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString())
                 .AddAttributes([new("outagealerts.roles", roles.ToString())]))
             .WithTracing(tracing => tracing
-                .AddSource(OwnSources, MassTransitSource)
+                .AddSource(OwnSources, MassTransitSource, QuartzInstrumentation.ActivitySourceName)
                 .AddHttpClientInstrumentation()
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health")))
             .WithMetrics(metrics => metrics
-                .AddMeter(OwnSources, MassTransitSource)
+                .AddMeter(OwnSources, MassTransitSource, QuartzInstrumentation.MeterName)
                 .AddHttpClientInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
