@@ -43,7 +43,7 @@ public sealed class PipelineEnvironment : IAsyncDisposable
     /// <param name="store">Where the service keeps its state: the embedded SQLite file or a real PostgreSQL database.</param>
     public static async Task<PipelineEnvironment> StartAsync(StoreProvider store = StoreProvider.Sqlite)
     {
-        var feedDocuments = new Dictionary<string, string>
+        var feedDocuments = new System.Collections.Concurrent.ConcurrentDictionary<string, string>
         {
             ["/feeds/en.xml"] = TestFeeds.Rss("English wire", TestFeeds.English),
             ["/feeds/uk.xml"] = TestFeeds.Rss("Українська стрічка", TestFeeds.Ukrainian),
@@ -67,8 +67,16 @@ public sealed class PipelineEnvironment : IAsyncDisposable
             await context.Response.WriteAsync("""{"sid":"SM0000000000000000000000000000000","status":"queued"}""");
         });
         return new PipelineEnvironment(
-            await RabbitMqVirtualHost.CreateAsync(), feeds, await LocalHttpServer.StartRecordingAsync(), sms, LocalSmtpServer.Start(), await TestStore.CreateAsync(store));
+            await RabbitMqVirtualHost.CreateAsync(), feeds, await LocalHttpServer.StartRecordingAsync(), sms, LocalSmtpServer.Start(), await TestStore.CreateAsync(store))
+        {
+            _feedDocuments = feedDocuments,
+        };
     }
+
+    private System.Collections.Concurrent.ConcurrentDictionary<string, string> _feedDocuments = new();
+
+    /// <summary>Replaces what the English feed serves from now on (new items appear at the next poll).</summary>
+    public void ServeEnglish(IEnumerable<TestItem> items) => _feedDocuments["/feeds/en.xml"] = TestFeeds.Rss("English wire", items);
 
     /// <summary>The configuration an operator would give through environment variables (contract 5).</summary>
     public Dictionary<string, string?> Settings() => new(_store.Settings)
