@@ -7,6 +7,7 @@ var root = new RootCommand("OutageAlerts: strike and outage alerts from news and
     ClassifyCommand.Create(),
     ReplayCommand.Create(),
     FeedsCommand.Create(),
+    ErrorsCommand.Create(),
 };
 
 // The generic host handles SIGTERM/Ctrl+C itself and drains in-flight work; System.CommandLine must not cut it short.

@@ -30,11 +30,7 @@ internal static class ReplayCommand
                 return 2;
             }
 
-            var configuration = new ConfigurationBuilder()
-                .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-                .AddEnvironmentVariables()
-                .Build();
-            var options = configuration.GetSection(IncidentOptions.SectionName).Get<IncidentOptions>() ?? new IncidentOptions();
+            var options = CommandConfiguration.Load().GetSection(IncidentOptions.SectionName).Get<IncidentOptions>() ?? new IncidentOptions();
             using var reader = JsonLinesInput.Open(file);
             await using var output = new StreamWriter(Console.OpenStandardOutput());
             var failures = await RunAsync(reader, output, Console.Error, StrikeClassifier.CreateDefault(), options, cancellationToken);

@@ -36,6 +36,26 @@ public sealed record RabbitMqAddress(string Host, int Port, string VirtualHost, 
         return new RabbitMqAddress(uri.Host, port, vhost, user, password, tls);
     }
 
+    /// <summary>A RabbitMQ.Client factory for the few places that talk to the broker without MassTransit.</summary>
+    public RabbitMQ.Client.ConnectionFactory CreateConnectionFactory(string clientName)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = Host,
+            Port = Port,
+            VirtualHost = VirtualHost,
+            UserName = UserName,
+            Password = Password,
+            ClientProvidedName = clientName,
+        };
+        if (UseTls)
+        {
+            factory.Ssl = new RabbitMQ.Client.SslOption { Enabled = true, ServerName = Host };
+        }
+
+        return factory;
+    }
+
     private static OptionsValidationException Invalid(string message) =>
         new(Key, typeof(MessagingOptions), [message]);
 }

@@ -34,20 +34,7 @@ internal sealed class RoutingQueueKeeper(RabbitMqAddress address)
 
     private async Task DeclareAsync(string messageExchange)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = address.Host,
-            Port = address.Port,
-            VirtualHost = address.VirtualHost,
-            UserName = address.UserName,
-            Password = address.Password,
-            ClientProvidedName = "outage-alerts topology",
-        };
-        if (address.UseTls)
-        {
-            factory.Ssl = new SslOption { Enabled = true, ServerName = address.Host };
-        }
-
+        var factory = address.CreateConnectionFactory("outage-alerts topology");
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(messageExchange, ExchangeType.Fanout, durable: true, autoDelete: false);
