@@ -13,6 +13,7 @@ public sealed class FeedsOptions
     public const int DefaultMaxRetries = 2;
     public const int DefaultRetryBaseDelayMilliseconds = 1000;
     public const int DefaultMaxRedirects = 5;
+    public const int DefaultMaxConcurrentFetchesPerHost = 2;
     public const string DefaultUserAgent = "OutageAlerts-FeedFetcher/1.0 (humanitarian outage alerting)";
 
     /// <summary>Largest body accepted; a larger one fails the fetch while it streams in.</summary>
@@ -31,6 +32,9 @@ public sealed class FeedsOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(DefaultRetryBaseDelayMilliseconds);
 
     public int MaxRedirects { get; set; } = DefaultMaxRedirects;
+
+    /// <summary>Fetches in flight at once against one host; more wait their turn.</summary>
+    public int MaxConcurrentFetchesPerHost { get; set; } = DefaultMaxConcurrentFetchesPerHost;
 
     /// <summary>Sent with every request so publishers can tell who is polling them.</summary>
     public string UserAgent { get; set; } = DefaultUserAgent;

@@ -8,6 +8,7 @@ internal sealed class FeedsOptionsValidator : IValidateOptions<FeedsOptions>
     private const long MaxBodyBytesCeiling = 1L << 30;
     private const int MaxRetriesCeiling = 10;
     private const int MaxRedirectsCeiling = 20;
+    private const int MaxConcurrentFetchesPerHostCeiling = 64;
 
     public ValidateOptionsResult Validate(string? name, FeedsOptions options)
     {
@@ -41,6 +42,11 @@ internal sealed class FeedsOptionsValidator : IValidateOptions<FeedsOptions>
         if (options.MaxRedirects is < 0 or > MaxRedirectsCeiling)
         {
             errors.Add($"{prefix}{nameof(FeedsOptions.MaxRedirects)} must be between 0 and {MaxRedirectsCeiling} (was {options.MaxRedirects}).");
+        }
+
+        if (options.MaxConcurrentFetchesPerHost is < 1 or > MaxConcurrentFetchesPerHostCeiling)
+        {
+            errors.Add($"{prefix}{nameof(FeedsOptions.MaxConcurrentFetchesPerHost)} must be between 1 and {MaxConcurrentFetchesPerHostCeiling} (was {options.MaxConcurrentFetchesPerHost}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.UserAgent) || !IsValidUserAgent(options.UserAgent))

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Feeds;
+using OutageAlerts.Feeds.Checking;
 using OutageAlerts.Feeds.Fetching;
 using OutageAlerts.Feeds.Parsing;
 using Polly;
@@ -19,7 +20,8 @@ public static class FeedsServiceCollectionExtensions
     private static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Registers the feed parser (<see cref="IFeedParser"/>), the fetcher (<see cref="IFeedFetcher"/>) and its named
+    /// Registers the feed parser (<see cref="IFeedParser"/>), the fetcher (<see cref="IFeedFetcher"/>), the operator
+    /// check (<see cref="FeedChecker"/>) and the fetcher's named
     /// HttpClient with a resilience pipeline, configured from <c>OutageAlerts:FeedFetching</c> and validated at start.
     /// </summary>
     public static IServiceCollection AddFeeds(this IServiceCollection services, IConfiguration configuration)
@@ -32,6 +34,7 @@ public static class FeedsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFeedParser, FeedParser>();
         services.TryAddSingleton<IFeedFetcher, FeedFetcher>();
+        services.TryAddSingleton<FeedChecker>();
 
         services.AddHttpClient(FeedFetcher.HttpClientName, (provider, client) =>
             {

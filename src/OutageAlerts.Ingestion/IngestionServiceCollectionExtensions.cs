@@ -27,17 +27,20 @@ public static class IngestionServiceCollectionExtensions
         services.AddIncidents(configuration);
         services.AddStore(configuration);
         services.AddStoreMigration(IngestionStore.MigrationId, IngestionStore.Schema);
+        services.AddStoreMigration(IngestionStore.BackoffMigrationId, IngestionStore.BackoffSchema);
 
         services.AddOptions<IngestionOptions>()
             .Bind(configuration.GetSection(IngestionOptions.SectionName))
             .Validate(o => o.MaxClassifiedTextLength > 0, $"{IngestionOptions.SectionName}:MaxClassifiedTextLength must be positive.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>());
         services.AddOptions<FeedList>()
             .Configure(list => configuration.GetSection(FeedOptions.SectionName).Bind(list.Feeds))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedList>, FeedListValidator>();
 
         services.AddSingleton<IngestionStore>();
+        services.AddFeedStateAdministration(configuration);
         services.AddScoped<FeedPoller>();
         services.AddScoped<AlertPublisher>();
 

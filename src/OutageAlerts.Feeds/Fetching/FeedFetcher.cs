@@ -23,6 +23,7 @@ public sealed partial class FeedFetcher(
     private const int ReadBufferBytes = 81920;
 
     private readonly FeedsOptions _options = options.Value;
+    private readonly HostThrottle _hosts = new(options.Value.MaxConcurrentFetchesPerHost);
 
     public async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
@@ -45,6 +46,16 @@ public sealed partial class FeedFetcher(
 
     private async Task<FetchResult> FetchHttpAsync(FetchRequest request, CancellationToken cancellationToken)
     {
+        // Many feeds on one publisher must not hit it all at once. Waiting for a slot has its own budget, so a
+        // feed queued behind slow siblings still gets its full fetch budget once it runs.
+        using var slot = await _hosts.EnterAsync(request.Url, _options.Timeout, timeProvider, cancellationToken);
+        if (slot is null)
+        {
+            return Failure(
+                request.Url,
+                $"Waited {_options.Timeout.TotalSeconds:0.#} s for one of the {_options.MaxConcurrentFetchesPerHost} fetch slots for host {request.Url.Host} (OutageAlerts:FeedFetching:MaxConcurrentFetchesPerHost).");
+        }
+
         // The resilience pipeline bounds the attempts up to the headers; this bounds the whole fetch, body included.
         using var budget = new CancellationTokenSource(_options.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
@@ -138,6 +149,7 @@ public sealed partial class FeedFetcher(
             HttpStatus = status,
             Body = body,
             ContentType = response.Content.Headers.ContentType?.ToString(),
+            ContentLocation = ContentLocationOf(response, finalUrl),
             ETag = etag,
             LastModified = lastModified,
         };
@@ -198,6 +210,20 @@ public sealed partial class FeedFetcher(
         }
 
         return buffer.ToArray();
+    }
+
+    private static Uri? ContentLocationOf(HttpResponseMessage response, Uri finalUrl)
+    {
+        var location = response.Content.Headers.ContentLocation;
+        if (location is null)
+        {
+            return null;
+        }
+
+        var absolute = location.IsAbsoluteUri ? location : Uri.TryCreate(finalUrl, location, out var resolved) ? resolved : null;
+
+        // Only web locations may become the base of the links handed to subscribers.
+        return absolute is not null && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps) ? absolute : null;
     }
 
     private static void AddValidators(HttpRequestMessage message, FetchRequest request)

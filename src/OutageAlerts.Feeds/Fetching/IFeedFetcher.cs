@@ -31,6 +31,15 @@ public sealed record FetchResult
 {
     public required FetchStatus Status { get; init; }
     public required Uri Url { get; init; }
+
+    /// <summary>
+    /// The response's Content-Location, made absolute against <see cref="Url"/>: where the server says this
+    /// representation lives, which is the document's base URI for relative links when present.
+    /// </summary>
+    public Uri? ContentLocation { get; init; }
+
+    /// <summary>The URI relative links in the body resolve against: Content-Location when sent, else the URL fetched.</summary>
+    public Uri BaseUri => ContentLocation ?? Url;
     public ReadOnlyMemory<byte> Body { get; init; }
     public string? ContentType { get; init; }
     public string? ETag { get; init; }

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Xml.Linq;
 
 namespace OutageAlerts.Feeds.Parsing;
 
 /// <summary>
-/// Reads RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF and JSON Feed 1.0/1.1, detected from the content. Tolerates what
+/// Reads RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF, JSON Feed 1.0/1.1, ReliefWeb API v2 report lists, GDELT DOC 2.0
+/// article lists and Telegram channel preview pages, all detected from the content. Tolerates what
 /// real feeds get wrong (HTML entities, bare ampersands, legacy encodings, truncated documents) and never reads a
 /// DTD or an external entity.
 /// </summary>
@@ -31,7 +33,8 @@ public sealed class FeedParser : IFeedParser
             var first = FirstSignificantChar(text);
             return first switch
             {
-                '{' => JsonFeedReader.Read(text, baseUri),
+                '{' => ParseJson(text, baseUri),
+                '<' when TelegramReader.Recognizes(text) => TelegramReader.Read(text, baseUri),
                 '<' => ParseXml(text, baseUri),
                 null => throw new FeedParseException("The document contains only white space."),
                 _ => throw new FeedParseException("The document is neither XML nor JSON."),
@@ -46,6 +49,26 @@ public sealed class FeedParser : IFeedParser
             // The contract is one exception type for "this is not a readable feed", whatever broke inside.
             throw new FeedParseException($"The feed could not be parsed: {ex.Message}", ex);
         }
+    }
+
+    private static ParsedFeed ParseJson(string text, Uri? baseUri)
+    {
+        using var document = JsonFeedReader.ParseDocument(text);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Object)
+        {
+            if (ReliefWebReader.Recognizes(root))
+            {
+                return ReliefWebReader.Read(root, baseUri);
+            }
+
+            if (GdeltReader.Recognizes(root, baseUri))
+            {
+                return GdeltReader.Read(root, baseUri);
+            }
+        }
+
+        return JsonFeedReader.Read(root, baseUri);
     }
 
     private static ParsedFeed ParseXml(string text, Uri? baseUri)

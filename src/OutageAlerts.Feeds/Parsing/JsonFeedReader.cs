@@ -14,59 +14,59 @@ internal static class JsonFeedReader
         MaxDepth = 64,
     };
 
-    public static ParsedFeed Read(string json, Uri? documentBase)
+    /// <summary>Parses <paramref name="json"/> leniently (comments, trailing commas), bounded in depth.</summary>
+    public static JsonDocument ParseDocument(string json)
     {
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, Options);
+            return JsonDocument.Parse(json, Options);
         }
         catch (JsonException ex)
         {
             throw new FeedParseException($"The document is not valid JSON: {ex.Message}", ex);
         }
+    }
 
-        using (document)
+    public static ParsedFeed Read(JsonElement root, Uri? documentBase)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new FeedParseException("The JSON document is not an object, so it is not a JSON Feed.");
-            }
+            throw new FeedParseException("The JSON document is not an object, so it is not a JSON Feed.");
+        }
 
-            var version = String(root, "version");
-            var isJsonFeed = version?.StartsWith(VersionPrefix, StringComparison.OrdinalIgnoreCase) == true
-                || version?.StartsWith("http://jsonfeed.org/version/", StringComparison.OrdinalIgnoreCase) == true;
-            if (!isJsonFeed && !root.TryGetProperty("items", out _))
-            {
-                throw new FeedParseException("The JSON document has neither a JSON Feed version nor items.");
-            }
+        var version = String(root, "version");
+        var isJsonFeed = version?.StartsWith(VersionPrefix, StringComparison.OrdinalIgnoreCase) == true
+            || version?.StartsWith("http://jsonfeed.org/version/", StringComparison.OrdinalIgnoreCase) == true;
+        if (!isJsonFeed && !root.TryGetProperty("items", out _))
+        {
+            throw new FeedParseException(
+                "The JSON document is none of the JSON formats read here (JSON Feed, ReliefWeb API reports, GDELT DOC article list).");
+        }
 
-            var format = version is not null && version.TrimEnd('/').EndsWith("1.1", StringComparison.Ordinal)
-                ? "json11"
-                : "json1";
-            var baseUri = documentBase;
-            var home = FeedUris.Resolve(String(root, "home_page_url"), baseUri);
-            var items = new List<FeedItem>();
-            if (root.TryGetProperty("items", out var itemsElement) && itemsElement.ValueKind == JsonValueKind.Array)
+        var format = version is not null && version.TrimEnd('/').EndsWith("1.1", StringComparison.Ordinal)
+            ? "json11"
+            : "json1";
+        var baseUri = documentBase;
+        var home = FeedUris.Resolve(String(root, "home_page_url"), baseUri);
+        var items = new List<FeedItem>();
+        if (root.TryGetProperty("items", out var itemsElement) && itemsElement.ValueKind == JsonValueKind.Array)
+        {
+            var feedAuthor = AuthorOf(root);
+            foreach (var item in itemsElement.EnumerateArray())
             {
-                var feedAuthor = AuthorOf(root);
-                foreach (var item in itemsElement.EnumerateArray())
+                if (item.ValueKind == JsonValueKind.Object)
                 {
-                    if (item.ValueKind == JsonValueKind.Object)
-                    {
-                        items.Add(ReadItem(item, feedAuthor, baseUri));
-                    }
+                    items.Add(ReadItem(item, feedAuthor, baseUri));
                 }
             }
-
-            return new ParsedFeed(
-                format,
-                HtmlText.CollapseWhiteSpace(String(root, "title")),
-                home,
-                RssReader.Language(String(root, "language")),
-                items);
         }
+
+        return new ParsedFeed(
+            format,
+            HtmlText.CollapseWhiteSpace(String(root, "title")),
+            home,
+            RssReader.Language(String(root, "language")),
+            items);
     }
 
     private static FeedItem ReadItem(JsonElement item, string? feedAuthor, Uri? baseUri)
@@ -134,7 +134,7 @@ internal static class JsonFeedReader
             : null;
     }
 
-    private static string? String(JsonElement element, string property) =>
+    internal static string? String(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;

@@ -55,6 +55,29 @@ public sealed class IngestionOptions
 
     public int MaxClassifiedTextLength { get; set; } = DefaultMaxClassifiedTextLength;
 
+    public static readonly TimeSpan DefaultBackoffBase = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan DefaultMaxBackoff = TimeSpan.FromHours(1);
+    public static readonly TimeSpan DefaultMaxRetryAfter = TimeSpan.FromHours(24);
+    public const int DefaultPauseAfterParseFailures = 5;
+    public static readonly TimeSpan DefaultPauseCooldown = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// After n consecutive failed polls the feed is not polled again for BackoffBase × 2^(n−1) (±20 % jitter, so
+    /// feeds that failed together do not return together), capped at <see cref="MaxBackoff"/>.
+    /// </summary>
+    public TimeSpan BackoffBase { get; set; } = DefaultBackoffBase;
+
+    public TimeSpan MaxBackoff { get; set; } = DefaultMaxBackoff;
+
+    /// <summary>A server's Retry-After is honoured up to this long; a larger one cannot silence a feed for days.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = DefaultMaxRetryAfter;
+
+    /// <summary>Consecutive parse failures after which a feed is paused (the publisher changed its format).</summary>
+    public int PauseAfterParseFailures { get; set; } = DefaultPauseAfterParseFailures;
+
+    /// <summary>How long a paused feed rests before one more attempt; an operator may resume it sooner.</summary>
+    public TimeSpan PauseCooldown { get; set; } = DefaultPauseCooldown;
+
     /// <summary>Quartz scheduler name; replicas sharing a clustered job store must use the same one.</summary>
     public string SchedulerName { get; set; } = DefaultSchedulerName;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Classification;
@@ -40,6 +41,13 @@ internal sealed partial class FeedPoller(
         }
 
         var now = timeProvider.GetUtcNow();
+        if (state.NextPollAfter is { } notBefore && now < notBefore)
+        {
+            // Back-off, a server's Retry-After or a pause: the trigger fires on schedule, the poll waits its turn.
+            LogPollDeferred(feed.Name, state.Status, notBefore, state.StatusReason);
+            return Record(PollOutcome.Deferred, activity, feed);
+        }
+
         var started = timeProvider.GetTimestamp();
         var fetched = await fetcher.FetchAsync(new FetchRequest(feed.ResolvedUrl!, state.ETag, state.LastModified), cancellationToken);
         IngestionTelemetry.FetchDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outagealerts.feed.name", feed.Name));
@@ -48,33 +56,42 @@ internal sealed partial class FeedPoller(
         switch (fetched.Status)
         {
             case FetchStatus.NotModified:
-                await store.SaveFeedAsync(Succeeded(state, now), cancellationToken);
+                await store.SaveFeedAsync(Succeeded(feed, state, now), cancellationToken);
                 return Record(PollOutcome.NotModified, activity, feed);
             case FetchStatus.Gone:
                 LogFeedGone(feed.Name, fetched.Url);
-                await store.SaveFeedAsync(state with { Status = FeedStatus.Disabled, StatusReason = "410 Gone", LastError = fetched.Error }, cancellationToken);
+                await store.SaveFeedAsync(
+                    state with
+                    {
+                        Status = FeedStatus.Disabled,
+                        StatusReason = "410 Gone",
+                        LastError = fetched.Error,
+                        NextPollAfter = null,
+                    },
+                    cancellationToken);
                 return Record(PollOutcome.Gone, activity, feed);
             case FetchStatus.Failed:
                 LogFetchFailed(feed.Name, fetched.Error);
-                await store.SaveFeedAsync(Failed(state, fetched.Error ?? "fetch failed"), cancellationToken);
+                await store.SaveFeedAsync(FetchFailed(feed, state, fetched, now), cancellationToken);
                 return Record(PollOutcome.Failed, activity, feed, fetched.Error);
         }
 
         ParsedFeed document;
         try
         {
-            document = parser.Parse(fetched.Body, fetched.ContentType, fetched.Url);
+            // Content-Location, when the server sends one, is the document's base for relative links.
+            document = parser.Parse(fetched.Body, fetched.ContentType, fetched.BaseUri);
         }
         catch (FeedParseException ex)
         {
             LogParseFailed(feed.Name, ex.Message);
-            await store.SaveFeedAsync(Failed(state, "parse: " + ex.Message), cancellationToken);
+            await store.SaveFeedAsync(ParseFailed(feed, state, ex.Message, now), cancellationToken);
             return Record(PollOutcome.ParseFailed, activity, feed, ex.Message);
         }
 
         var isFirstPoll = state.LastSuccess is null;
         var processed = await ProcessItemsAsync(feed, document, isFirstPoll, now, cancellationToken);
-        await store.SaveFeedAsync(Succeeded(state, now) with { ETag = fetched.ETag, LastModified = fetched.LastModified }, cancellationToken);
+        await store.SaveFeedAsync(Succeeded(feed, state, now) with { ETag = fetched.ETag, LastModified = fetched.LastModified }, cancellationToken);
         activity?.SetTag("outagealerts.items.processed", processed);
         return Record(PollOutcome.Ok, activity, feed);
     }
@@ -145,13 +162,108 @@ internal sealed partial class FeedPoller(
         return decision.IncidentId;
     }
 
-    private static FeedState Succeeded(FeedState state, DateTimeOffset now) =>
-        state with { LastSuccess = now, LastError = null, ConsecutiveFailures = 0 };
+    private FeedState Succeeded(FeedOptions feed, FeedState state, DateTimeOffset now)
+    {
+        if (state.Status != FeedStatus.Active)
+        {
+            LogFeedRecovered(feed.Name, state.Status, state.ConsecutiveFailures);
+        }
 
-    private static FeedState Failed(FeedState state, string error) =>
-        state with { LastError = error, ConsecutiveFailures = state.ConsecutiveFailures + 1 };
+        return state with
+        {
+            LastSuccess = now,
+            LastError = null,
+            ConsecutiveFailures = 0,
+            ConsecutiveParseFailures = 0,
+            Status = FeedStatus.Active,
+            StatusReason = null,
+            NextPollAfter = null,
+        };
+    }
+
+    private FeedState FetchFailed(FeedOptions feed, FeedState state, FetchResult fetched, DateTimeOffset now)
+    {
+        var failures = state.ConsecutiveFailures + 1;
+        var backoff = Backoff(failures);
+        var error = fetched.Error ?? "fetch failed";
+        if (fetched.RetryAfter is { } retryAfter)
+        {
+            // The server's own request wins over our schedule, within reason; our back-off still applies if longer.
+            var honoured = retryAfter < options.Value.MaxRetryAfter ? retryAfter : options.Value.MaxRetryAfter;
+            var wait = honoured > backoff ? honoured : backoff;
+            LogRetryAfter(feed.Name, fetched.HttpStatus, retryAfter, now + wait);
+            return state with
+            {
+                LastError = error,
+                ConsecutiveFailures = failures,
+                Status = FeedStatus.BackingOff,
+                StatusReason = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"HTTP {fetched.HttpStatus} with Retry-After {retryAfter.TotalSeconds:0} s: not polled before {now + wait:u}"),
+                NextPollAfter = now + wait,
+            };
+        }
+
+        return state with
+        {
+            LastError = error,
+            ConsecutiveFailures = failures,
+            Status = FeedStatus.BackingOff,
+            StatusReason = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{failures} consecutive failed poll(s): not polled before {now + backoff:u}"),
+            NextPollAfter = now + backoff,
+        };
+    }
+
+    private FeedState ParseFailed(FeedOptions feed, FeedState state, string error, DateTimeOffset now)
+    {
+        var failures = state.ConsecutiveFailures + 1;
+        var parseFailures = state.ConsecutiveParseFailures + 1;
+        state = state with { LastError = "parse: " + error, ConsecutiveFailures = failures, ConsecutiveParseFailures = parseFailures };
+        if (parseFailures >= options.Value.PauseAfterParseFailures)
+        {
+            var until = now + options.Value.PauseCooldown;
+            LogFeedPaused(feed.Name, parseFailures, until);
+            return state with
+            {
+                Status = FeedStatus.Paused,
+                StatusReason = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"paused after {parseFailures} consecutive parse failures; retried after {until:u} or when an operator resumes it"),
+                NextPollAfter = until,
+            };
+        }
+
+        var backoff = Backoff(failures);
+        return state with
+        {
+            Status = FeedStatus.BackingOff,
+            StatusReason = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{failures} consecutive failed poll(s), {parseFailures} unparseable: not polled before {now + backoff:u}"),
+            NextPollAfter = now + backoff,
+        };
+    }
+
+    // Exponential in the number of consecutive failures, capped, with ±20 % jitter so that feeds which failed
+    // together (one publisher down) spread out when they come back.
+    private TimeSpan Backoff(int failures)
+    {
+        var settings = options.Value;
+        var exponent = Math.Min(failures - 1, MaxBackoffExponent);
+        var raw = settings.BackoffBase * Math.Pow(2, exponent);
+        var capped = raw < settings.MaxBackoff ? raw : settings.MaxBackoff;
+#pragma warning disable CA5394 // Jitter needs spread, not unpredictability.
+        var jitter = 1 + (((Random.Shared.NextDouble() * 2) - 1) * JitterFraction);
+#pragma warning restore CA5394
+        return capped * jitter;
+    }
 
     private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+
+    private const int MaxBackoffExponent = 30;
+    private const double JitterFraction = 0.2;
 
     private static PollOutcome Record(PollOutcome outcome, Activity? activity, FeedOptions feed, string? error = null)
     {
@@ -171,6 +283,18 @@ internal sealed partial class FeedPoller(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} is disabled ({Reason}); not polling")]
     private partial void LogFeedDisabled(string feed, string? reason);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Feed} is {Status} until {NotBefore:u} ({Reason}); skipping this poll")]
+    private partial void LogPollDeferred(string feed, FeedStatus status, DateTimeOffset notBefore, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} answered {HttpStatus} with Retry-After {RetryAfter}; next poll after {NotBefore:u}")]
+    private partial void LogRetryAfter(string feed, int? httpStatus, TimeSpan retryAfter, DateTimeOffset notBefore);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Feed} paused after {Failures} consecutive parse failures; retried after {Until:u} or when an operator resumes it")]
+    private partial void LogFeedPaused(string feed, int failures, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Feed} recovered (was {Status} after {Failures} consecutive failures)")]
+    private partial void LogFeedRecovered(string feed, FeedStatus status, int failures);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} answered 410 Gone at {Url}; disabling it")]
     private partial void LogFeedGone(string feed, Uri url);
 
@@ -189,4 +313,7 @@ internal enum PollOutcome
     ParseFailed,
     Gone,
     Disabled,
+
+    /// <summary>Not fetched: the feed is backing off, rate-limited or paused until a later time.</summary>
+    Deferred,
 }

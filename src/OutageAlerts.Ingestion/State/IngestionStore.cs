@@ -29,16 +29,27 @@ internal sealed class IngestionStore(IStore store)
         );
         """;
 
+    /// <summary>Back-off, Retry-After and pause state (issue 3); added beside the first schema, never folded into it.</summary>
+    public const string BackoffMigrationId = "0101-ingestion-feed-backoff";
+
+    public const string BackoffSchema = """
+        ALTER TABLE feed_state ADD COLUMN next_poll_after BIGINT NULL;
+        ALTER TABLE feed_state ADD COLUMN consecutive_parse_failures INTEGER NOT NULL DEFAULT 0;
+        """;
+
+    private const string SelectColumns = """
+        SELECT feed AS Feed, etag AS ETag, last_modified AS LastModified, last_polled AS LastPolled,
+               last_success AS LastSuccess, last_error AS LastError, consecutive_failures AS ConsecutiveFailures,
+               consecutive_parse_failures AS ConsecutiveParseFailures, polls AS Polls, status AS Status,
+               status_reason AS StatusReason, next_poll_after AS NextPollAfter
+        FROM feed_state
+        """;
+
     public async Task<FeedState> GetFeedAsync(string feed, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<FeedStateRow>(new CommandDefinition(
-            """
-            SELECT feed AS Feed, etag AS ETag, last_modified AS LastModified, last_polled AS LastPolled,
-                   last_success AS LastSuccess, last_error AS LastError, consecutive_failures AS ConsecutiveFailures,
-                   polls AS Polls, status AS Status, status_reason AS StatusReason
-            FROM feed_state WHERE feed = @feed
-            """,
+            SelectColumns + " WHERE feed = @feed",
             new { feed },
             cancellationToken: cancellationToken));
         return row?.ToState() ?? new FeedState { Feed = feed };
@@ -48,12 +59,7 @@ internal sealed class IngestionStore(IStore store)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<FeedStateRow>(new CommandDefinition(
-            """
-            SELECT feed AS Feed, etag AS ETag, last_modified AS LastModified, last_polled AS LastPolled,
-                   last_success AS LastSuccess, last_error AS LastError, consecutive_failures AS ConsecutiveFailures,
-                   polls AS Polls, status AS Status, status_reason AS StatusReason
-            FROM feed_state ORDER BY feed
-            """,
+            SelectColumns + " ORDER BY feed",
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToState())];
     }
@@ -64,17 +70,38 @@ internal sealed class IngestionStore(IStore store)
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO feed_state (feed, etag, last_modified, last_polled, last_success, last_error,
-                                    consecutive_failures, polls, status, status_reason)
+                                    consecutive_failures, consecutive_parse_failures, polls, status, status_reason,
+                                    next_poll_after)
             VALUES (@Feed, @ETag, @LastModified, @LastPolled, @LastSuccess, @LastError,
-                    @ConsecutiveFailures, @Polls, @Status, @StatusReason)
+                    @ConsecutiveFailures, @ConsecutiveParseFailures, @Polls, @Status, @StatusReason, @NextPollAfter)
             ON CONFLICT (feed) DO UPDATE SET
                 etag = excluded.etag, last_modified = excluded.last_modified, last_polled = excluded.last_polled,
                 last_success = excluded.last_success, last_error = excluded.last_error,
-                consecutive_failures = excluded.consecutive_failures, polls = excluded.polls,
-                status = excluded.status, status_reason = excluded.status_reason
+                consecutive_failures = excluded.consecutive_failures,
+                consecutive_parse_failures = excluded.consecutive_parse_failures, polls = excluded.polls,
+                status = excluded.status, status_reason = excluded.status_reason,
+                next_poll_after = excluded.next_poll_after
             """,
             FeedStateRow.From(state),
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Operator action: returns a paused, backing-off or disabled feed to the schedule at its next trigger, with the
+    /// failure counters cleared. False when the store has no state for the feed (it was never polled).
+    /// </summary>
+    public async Task<bool> ResumeFeedAsync(string feed, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE feed_state SET status = @status, status_reason = @reason, next_poll_after = NULL,
+                                  consecutive_failures = 0, consecutive_parse_failures = 0
+            WHERE feed = @feed
+            """,
+            new { feed, reason, status = nameof(FeedStatus.Active) },
+            cancellationToken: cancellationToken));
+        return updated > 0;
     }
 
     /// <summary>The subset of <paramref name="itemKeys"/> already processed.</summary>
@@ -123,9 +150,11 @@ internal sealed class IngestionStore(IStore store)
         public long? LastSuccess { get; set; }
         public string? LastError { get; set; }
         public long ConsecutiveFailures { get; set; }
+        public long ConsecutiveParseFailures { get; set; }
         public long Polls { get; set; }
         public string Status { get; set; } = nameof(FeedStatus.Active);
         public string? StatusReason { get; set; }
+        public long? NextPollAfter { get; set; }
 
         public static FeedStateRow From(FeedState s) => new()
         {
@@ -136,9 +165,11 @@ internal sealed class IngestionStore(IStore store)
             LastSuccess = s.LastSuccess?.ToUnixTimeMilliseconds(),
             LastError = s.LastError,
             ConsecutiveFailures = s.ConsecutiveFailures,
+            ConsecutiveParseFailures = s.ConsecutiveParseFailures,
             Polls = s.Polls,
             Status = s.Status.ToString(),
             StatusReason = s.StatusReason,
+            NextPollAfter = s.NextPollAfter?.ToUnixTimeMilliseconds(),
         };
 
         public FeedState ToState() => new()
@@ -150,9 +181,11 @@ internal sealed class IngestionStore(IStore store)
             LastSuccess = FromUnix(LastSuccess),
             LastError = LastError,
             ConsecutiveFailures = (int)ConsecutiveFailures,
+            ConsecutiveParseFailures = (int)ConsecutiveParseFailures,
             Polls = Polls,
             Status = Enum.TryParse<FeedStatus>(Status, out var status) ? status : FeedStatus.Active,
             StatusReason = StatusReason,
+            NextPollAfter = FromUnix(NextPollAfter),
         };
 
         private static DateTimeOffset? FromUnix(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;

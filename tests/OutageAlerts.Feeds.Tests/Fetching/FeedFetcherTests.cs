@@ -16,6 +16,8 @@ public sealed class FeedFetcherTests : IAsyncLifetime
 
     private LocalFeedServer _server = null!;
     private int _flakyCalls;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public async Task InitializeAsync() => _server = await LocalFeedServer.StartAsync(MapRoutes);
 
@@ -186,6 +188,40 @@ public sealed class FeedFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchAsync_ContentLocation_IsResolvedAndBecomesTheBaseUri()
+    {
+        var result = await CreateFetcher().FetchAsync(new FetchRequest(_server.Url("/located")), CancellationToken.None);
+
+        Assert.Equal(FetchStatus.Ok, result.Status);
+        Assert.Equal(_server.Url("/archive/feed.xml"), result.ContentLocation);
+        Assert.Equal(result.ContentLocation, result.BaseUri);
+    }
+
+    [Fact]
+    public async Task FetchAsync_NoContentLocation_BaseUriIsTheFetchedUrl()
+    {
+        var result = await CreateFetcher().FetchAsync(new FetchRequest(_server.Url("/moved")), CancellationToken.None);
+
+        Assert.Null(result.ContentLocation);
+        Assert.Equal(result.Url, result.BaseUri);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task FetchAsync_ManyFeedsOnOneHost_NeverMoreInFlightThanTheLimit(int limit)
+    {
+        var fetcher = CreateFetcher(("MaxConcurrentFetchesPerHost", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => fetcher.FetchAsync(new FetchRequest(_server.Url($"/counted?feed={i}")), CancellationToken.None)));
+
+        Assert.All(results, r => Assert.Equal(FetchStatus.Ok, r.Status));
+        Assert.Equal(6, _server.HitCount("/counted"));
+        Assert.InRange(Volatile.Read(ref _maxInFlight), 1, limit);
+    }
+
+    [Fact]
     public async Task FetchAsync_FileUrl_ReadsFromDisk()
     {
         var path = Path.Combine(Path.GetTempPath(), $"outagealerts-feed-{Guid.NewGuid():N}.xml");
@@ -242,6 +278,14 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         return services.BuildServiceProvider().GetRequiredService<IFeedFetcher>();
     }
 
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
     private void MapRoutes(WebApplication app)
     {
         app.MapGet("/feed", (HttpContext context) =>
@@ -254,6 +298,21 @@ public sealed class FeedFetcherTests : IAsyncLifetime
             context.Response.Headers.ETag = ETag;
             context.Response.Headers.LastModified = LastModified.ToString("R");
             return Results.Text(FeedBody, "application/rss+xml; charset=utf-8");
+        });
+        app.MapGet("/located", (HttpContext context) =>
+        {
+            context.Response.Headers.ContentLocation = "/archive/feed.xml";
+            return Results.Text(FeedBody, "application/rss+xml");
+        });
+        app.MapGet("/counted", async () =>
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            InterlockedMax(ref _maxInFlight, now);
+
+            // Long enough that, without a limit, the six requests overlap.
+            await Task.Delay(100);
+            Interlocked.Decrement(ref _inFlight);
+            return Results.Text(FeedBody, "application/rss+xml");
         });
         app.MapGet("/gone", () => Results.StatusCode(StatusCodes.Status410Gone));
         app.MapGet("/busy", (HttpContext context) =>

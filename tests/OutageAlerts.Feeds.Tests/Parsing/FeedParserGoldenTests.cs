@@ -56,6 +56,9 @@ public sealed class FeedParserGoldenTests
         Assert.Contains("cyrillic-windows-1251.xml", names);
         Assert.Contains("undefined-entities.xml", names);
         Assert.Contains("relative-links.xml", names);
+        Assert.Contains("reliefweb-reports.json", names);
+        Assert.Contains("gdelt-artlist.json", names);
+        Assert.Contains("telegram-channel.html", names);
     }
 
     /// <summary>The parse output as <c>outage-alerts feeds parse</c> prints it (DESIGN.md contract 3).</summary>

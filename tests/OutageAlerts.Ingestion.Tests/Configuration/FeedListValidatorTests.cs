@@ -13,6 +13,11 @@ public sealed class FeedListValidatorTests
     [InlineData("OutageAlerts:Feeds:1:Name", "", "OutageAlerts:Feeds:1:Name")]
     [InlineData("OutageAlerts:Feeds:1:Name", "first", "OutageAlerts:Feeds:1:Name")]
     [InlineData("OutageAlerts:Feeds:1:Interval", "00:00:00.2", "OutageAlerts:Feeds:1:Interval")]
+    [InlineData("OutageAlerts:Feeds:1:Url", "https://api.reliefweb.int/v2/reports?limit=20", "without an appname")]
+    [InlineData("OutageAlerts:Feeds:1:Url", "https://api.reliefweb.int/v2/reports?appname=&limit=20", "apidoc.reliefweb.int/parameters#appname")]
+    [InlineData("OutageAlerts:Ingestion:PauseAfterParseFailures", "0", "OutageAlerts:Ingestion:PauseAfterParseFailures")]
+    [InlineData("OutageAlerts:Ingestion:MaxBackoff", "00:00:10", "OutageAlerts:Ingestion:MaxBackoff")]
+    [InlineData("OutageAlerts:Ingestion:PauseCooldown", "00:00:00", "OutageAlerts:Ingestion:PauseCooldown")]
     public void Validate_BadFeedSetting_FailsNamingTheKey(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?>
@@ -39,9 +44,11 @@ public sealed class FeedListValidatorTests
             ["OutageAlerts:Feeds:0:Interval"] = "00:02:00",
             ["OutageAlerts:Feeds:1:Name"] = "samples",
             ["OutageAlerts:Feeds:1:Url"] = "file:samples/feeds/a.xml",
+            ["OutageAlerts:Feeds:2:Name"] = "reliefweb",
+            ["OutageAlerts:Feeds:2:Url"] = "https://api.reliefweb.int/v2/reports?appname=example-org-outages-x7q2&profile=list",
         });
 
-        Assert.Equal(["wire", "samples"], feeds.Feeds.Select(f => f.Name));
+        Assert.Equal(["wire", "samples", "reliefweb"], feeds.Feeds.Select(f => f.Name));
         Assert.Equal(TimeSpan.FromMinutes(2), feeds.Feeds[0].Interval);
         Assert.Equal(FeedOptions.DefaultInterval, feeds.Feeds[1].Interval);
         Assert.Equal(Path.GetFullPath("samples/feeds/a.xml"), feeds.Feeds[1].ResolvedUrl!.LocalPath);
@@ -51,6 +58,7 @@ public sealed class FeedListValidatorTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var services = new ServiceCollection().AddIngestion(configuration).BuildServiceProvider();
+        _ = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         return services.GetRequiredService<IOptions<FeedList>>().Value;
     }
 }

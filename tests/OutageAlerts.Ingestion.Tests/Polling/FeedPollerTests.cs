@@ -98,6 +98,7 @@ public sealed class FeedPollerTests : IAsyncLifetime
             .Throws(new FeedParseException("not a feed: root element is <html>"));
 
         await PollAsync();
+        _time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(PollOutcome.ParseFailed, await PollAsync());
 
         var state = await StateAsync();
@@ -122,8 +123,7 @@ public sealed class FeedPollerTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_FirstPollWithMaxItemAge_RecordsOldItemsWithoutAlerting()
     {
-        await _services.DisposeAsync();
-        _services = BuildServices(new() { ["OutageAlerts:Ingestion:FirstPollMaxItemAge"] = "1.00:00:00" });
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:FirstPollMaxItemAge"] = "1.00:00:00" });
         ServeFeed(Item("old", "Missile strike on a substation", Now.AddDays(-3)), Item("new", "Missile strike on a school", Now.AddHours(-2)));
 
         await PollAsync();
@@ -131,6 +131,226 @@ public sealed class FeedPollerTests : IAsyncLifetime
 
         await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "new"), Arg.Any<CancellationToken>());
         Assert.Single(_bus.ReceivedCalls());
+    }
+
+    [Fact]
+    public async Task PollAsync_RetryAfter_SkipsPollsUntilThenAndPollsAfter()
+    {
+        FetchReturns(new FetchResult { Status = FetchStatus.Failed, Url = Feed.ResolvedUrl!, HttpStatus = 429, RetryAfter = TimeSpan.FromMinutes(10), Error = "come back later" });
+
+        Assert.Equal(PollOutcome.Failed, await PollAsync());
+        var state = await StateAsync();
+        Assert.Equal(FeedStatus.BackingOff, state.Status);
+        Assert.Equal(Now.AddMinutes(10), state.NextPollAfter);
+        Assert.Contains("Retry-After 600 s", state.StatusReason, StringComparison.Ordinal);
+
+        _time.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(PollOutcome.Deferred, await PollAsync());
+        await _fetcher.Received(1).FetchAsync(Arg.Any<FetchRequest>(), Arg.Any<CancellationToken>());
+
+        ServeFeed(Item("s1", "Missile strike on a substation"));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(PollOutcome.Ok, await PollAsync());
+        state = await StateAsync();
+        Assert.Equal(FeedStatus.Active, state.Status);
+        Assert.Null(state.NextPollAfter);
+        Assert.Null(state.StatusReason);
+    }
+
+    [Fact]
+    public async Task PollAsync_HugeRetryAfter_IsCappedAtMaxRetryAfter()
+    {
+        FetchReturns(new FetchResult { Status = FetchStatus.Failed, Url = Feed.ResolvedUrl!, HttpStatus = 503, RetryAfter = TimeSpan.FromDays(30) });
+
+        await PollAsync();
+
+        Assert.Equal(Now + IngestionOptions.DefaultMaxRetryAfter, (await StateAsync()).NextPollAfter);
+    }
+
+    [Fact]
+    public async Task PollAsync_ConsecutiveErrors_BackOffExponentiallyWithJitterUpToTheCap()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:BackoffBase"] = "00:01:00", ["OutageAlerts:Ingestion:MaxBackoff"] = "00:10:00" });
+        FetchReturns(new FetchResult { Status = FetchStatus.Failed, Url = Feed.ResolvedUrl!, Error = "Connection refused" });
+
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
+        {
+            var before = _time.GetUtcNow();
+            Assert.Equal(PollOutcome.Failed, await PollAsync());
+            var next = (await StateAsync()).NextPollAfter!.Value;
+            delays.Add(next - before);
+            _time.Advance(next - before);
+        }
+
+        double[] expectedMinutes = [1, 2, 4, 8, 10, 10];
+        for (var i = 0; i < delays.Count; i++)
+        {
+            Assert.InRange(delays[i].TotalMinutes, expectedMinutes[i] * 0.8, expectedMinutes[i] * 1.2);
+        }
+
+        var state = await StateAsync();
+        Assert.Equal(6, state.ConsecutiveFailures);
+        Assert.Equal(FeedStatus.BackingOff, state.Status);
+        Assert.Equal("Connection refused", state.LastError);
+        await _fetcher.Received(6).FetchAsync(Arg.Any<FetchRequest>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task PollAsync_BackingOff_SkipsPollsBeforeTheNextAllowedTime()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:BackoffBase"] = "00:05:00" });
+        FetchReturns(new FetchResult { Status = FetchStatus.Failed, Url = Feed.ResolvedUrl!, Error = "HTTP 500" });
+        await PollAsync();
+        await PollAsync();
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(PollOutcome.Deferred, await PollAsync());
+
+        await _fetcher.Received(1).FetchAsync(Arg.Any<FetchRequest>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task PollAsync_RepeatedParseFailures_PausesTheFeedUntilTheCooldown()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:PauseAfterParseFailures"] = "3", ["OutageAlerts:Ingestion:PauseCooldown"] = "02:00:00" });
+        ServeUnparseable();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(PollOutcome.ParseFailed, await PollAsync());
+            if (i < 2)
+            {
+                Assert.Equal(FeedStatus.BackingOff, (await StateAsync()).Status);
+                _time.Advance(((await StateAsync()).NextPollAfter!.Value - _time.GetUtcNow()) + TimeSpan.FromSeconds(1));
+            }
+        }
+
+        var paused = await StateAsync();
+        Assert.Equal(FeedStatus.Paused, paused.Status);
+        Assert.Contains("paused after 3 consecutive parse failures", paused.StatusReason, StringComparison.Ordinal);
+        Assert.Equal("parse: not a feed: root element is <html>", paused.LastError);
+        Assert.Equal(_time.GetUtcNow().AddHours(2), paused.NextPollAfter);
+    }
+
+    [Fact]
+    public async Task PollAsync_PausedFeed_IsNotFetchedDuringTheCooldownAndRecoversAfter()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:PauseAfterParseFailures"] = "1", ["OutageAlerts:Ingestion:PauseCooldown"] = "01:00:00" });
+        ServeUnparseable();
+        await PollAsync();
+        Assert.Equal(FeedStatus.Paused, (await StateAsync()).Status);
+
+        _time.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(PollOutcome.Deferred, await PollAsync());
+        await _fetcher.Received(1).FetchAsync(Arg.Any<FetchRequest>(), Arg.Any<CancellationToken>());
+
+        ServeFeed(Item("s1", "Missile strike on a substation"));
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(PollOutcome.Ok, await PollAsync());
+        var state = await StateAsync();
+        Assert.Equal(FeedStatus.Active, state.Status);
+        Assert.Equal(0, state.ConsecutiveParseFailures);
+    }
+
+    [Fact]
+    public async Task ResumeAsync_PausedFeed_IsPolledAtTheNextTrigger()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:PauseAfterParseFailures"] = "1" });
+        ServeUnparseable();
+        await PollAsync();
+        ServeFeed(Item("s1", "Missile strike on a substation"));
+
+        Assert.True(await _services.GetRequiredService<FeedStateAdministration>().ResumeAsync(Feed.Name, CancellationToken.None));
+        var resumed = await StateAsync();
+        Assert.Equal(FeedStatus.Active, resumed.Status);
+        Assert.Equal("resumed by an operator", resumed.StatusReason);
+
+        Assert.Equal(PollOutcome.Ok, await PollAsync());
+        await _bus.Received(1).Publish(Arg.Any<AlertRaised>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task ResumeAsync_DisabledFeed_ReEnablesIt()
+    {
+        FetchReturns(new FetchResult { Status = FetchStatus.Gone, Url = Feed.ResolvedUrl!, HttpStatus = 410 });
+        await PollAsync();
+
+        await _services.GetRequiredService<FeedStateAdministration>().ResumeAsync(Feed.Name, CancellationToken.None);
+
+        Assert.Equal(PollOutcome.Gone, await PollAsync());
+        await _fetcher.Received(2).FetchAsync(Arg.Any<FetchRequest>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task ResumeAsync_NeverPolledFeed_ReturnsFalse()
+    {
+        Assert.False(await _services.GetRequiredService<FeedStateAdministration>().ResumeAsync("unknown", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PollAsync_ContentLocation_IsTheBaseUriGivenToTheParser()
+    {
+        var location = new Uri("https://mirror.example.org/archive/feed.xml");
+        _fetcher.FetchAsync(Arg.Any<FetchRequest>(), Arg.Any<CancellationToken>())
+            .Returns(new FetchResult { Status = FetchStatus.Ok, Url = Feed.ResolvedUrl!, ContentLocation = location, Body = "<rss/>"u8.ToArray() });
+        _parser.Parse(Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<string?>(), Arg.Any<Uri?>())
+            .Returns(new ParsedFeed("rss20", "Wire", null, "en", []));
+
+        await PollAsync();
+
+        _parser.Received(1).Parse(Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<string?>(), location);
+    }
+
+    [Fact]
+    public async Task PollAsync_FirstPollWithoutMaxItemAge_AlertsOnOldItemsToo()
+    {
+        ServeFeed(Item("old", "Missile strike on a substation", Now.AddDays(-30)));
+
+        await PollAsync();
+
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "old"), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task PollAsync_LaterPollWithMaxItemAge_AlertsOnNewlyAddedOldItems()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:FirstPollMaxItemAge"] = "1.00:00:00" });
+        ServeFeed(Item("new", "Missile strike on a school", Now.AddHours(-1)));
+        await PollAsync();
+
+        // A late-published item dated days ago, seen after the first poll: only the first poll is filtered.
+        ServeFeed(Item("new", "Missile strike on a school", Now.AddHours(-1)), Item("late", "Missile strike on a hospital", Now.AddDays(-3)));
+        await PollAsync();
+
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "late"), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task PollAsync_FirstPollWithMaxItemAge_ProcessesUndatedItems()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Ingestion:FirstPollMaxItemAge"] = "1.00:00:00" });
+        ServeFeed(new FeedItem { Id = "undated", Title = "Missile strike on a substation", Summary = "No date given." });
+
+        await PollAsync();
+
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "undated"), Arg.Any<CancellationToken>());
+    }
+
+    private async Task RebuildAsync(Dictionary<string, string?> extra)
+    {
+        await _services.DisposeAsync();
+        _services = BuildServices(extra);
+    }
+
+    private void FetchReturns(FetchResult result) =>
+        _fetcher.FetchAsync(Arg.Any<FetchRequest>(), Arg.Any<CancellationToken>()).Returns(result);
+
+    private void ServeUnparseable()
+    {
+        FetchReturns(new FetchResult { Status = FetchStatus.Ok, Url = Feed.ResolvedUrl!, Body = "<html/>"u8.ToArray() });
+        _parser.Parse(Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<string?>(), Arg.Any<Uri?>())
+            .Throws(new FeedParseException("not a feed: root element is <html>"));
     }
 
     private ServiceProvider BuildServices(Dictionary<string, string?> extra)
