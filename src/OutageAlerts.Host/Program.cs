@@ -8,6 +8,7 @@ var root = new RootCommand("OutageAlerts: strike and outage alerts from news and
     ReplayCommand.Create(),
     FeedsCommand.Create(),
     ErrorsCommand.Create(),
+    AlertsCommand.Create(),
 };
 
 // The generic host handles SIGTERM/Ctrl+C itself and drains in-flight work; System.CommandLine must not cut it short.

@@ -19,6 +19,7 @@ public sealed class IncidentOptions
     public static readonly TimeSpan DefaultMaxIncidentSpan = TimeSpan.FromHours(72);
     public const Severity DefaultImmediateSeverity = Severity.Extreme;
     public const double DefaultMatchThreshold = 3.0;
+    public static readonly TimeSpan DefaultReleaseRetryAfter = TimeSpan.FromMinutes(1);
 
     /// <summary>How long the first message of an incident below <see cref="ImmediateSeverity"/> waits for corroboration.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
@@ -42,6 +43,13 @@ public sealed class IncidentOptions
     /// <summary>Longest time between the first and the last report of one incident.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "60.00:00:00")]
     public TimeSpan MaxIncidentSpan { get; set; } = DefaultMaxIncidentSpan;
+
+    /// <summary>
+    /// A released held message that was not confirmed as published within this time is released again (same id and
+    /// version), so a crash between release and publish loses nothing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan ReleaseRetryAfter { get; set; } = DefaultReleaseRetryAfter;
 
     /// <summary>Evidence score a report needs to join an incident (see docs/incidents.md for the scale).</summary>
     [Range(0.0, 100.0)]

@@ -28,6 +28,7 @@ public static class IncidentsServiceCollectionExtensions
                 $"{IncidentOptions.SectionName}:ImmediateSeverity must be a CAP severity (Minor, Moderate, Severe, Extreme).")
             .ValidateOnStart();
         services.AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema);
+        services.AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema);
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentCorrelator, IncidentCorrelator>();
         return services;

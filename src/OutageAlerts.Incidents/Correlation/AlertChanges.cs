@@ -58,12 +58,32 @@ internal static class AlertChanges
         return changes;
     }
 
+    /// <summary>The CAP <c>sender</c> of every alert version (as in delivery's CAP documents).</summary>
+    public const string CapSender = "outage-alerts";
+
     /// <summary>
-    /// CAP <c>references</c> of an update or cancel: the previous message as sender-less "identifier,sent", where the
-    /// identifier of a version is <c>alertId</c> + "." + version (see docs/incidents.md).
+    /// CAP <c>references</c> of the version that follows <paramref name="previous"/>: every earlier version of the
+    /// alert, oldest first, each as <c>sender,identifier,sent</c>. A version's CAP identifier is
+    /// <c>{alertId}-v{version}</c> (see docs/incidents.md), so a receiver that missed a version still sees it superseded.
     /// </summary>
-    public static string References(Alert previous) =>
-        string.Create(CultureInfo.InvariantCulture, $"references {previous.AlertId}.{previous.Version},{previous.Sent:yyyy-MM-ddTHH:mm:ssK}");
+    public static IReadOnlyList<string> References(Alert previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return [.. previous.References, Reference(previous)];
+    }
+
+    /// <summary>One CAP reference: <c>sender,identifier,sent</c>, with <c>sent</c> in CAP's UTC form.</summary>
+    public static string Reference(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{CapSender},{CapIdentifier(alert.AlertId, alert.Version)},{alert.Sent.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'+00:00'}");
+    }
+
+    /// <summary>The CAP identifier of one version of an alert.</summary>
+    public static string CapIdentifier(string alertId, int version) =>
+        string.Create(CultureInfo.InvariantCulture, $"{alertId}-v{version}");
 
     internal static bool IsMaterialOutageChange(long? previous, long? current) => (previous, current) switch
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,9 @@ internal sealed partial class IncidentCorrelator(
         activity?.SetTag("outagealerts.item.key", report.ItemKey);
         var facts = ReportFacts.From(report);
         var now = timeProvider.GetUtcNow();
-        var decision = await store.InTransactionAsync(session => CorrelateAsync(session, facts, now), cancellationToken);
+        // A message this report holds back is published later by another job; it goes out under this trace.
+        var trace = new HoldTrace(Activity.Current?.Id, Activity.Current?.TraceStateString);
+        var decision = await store.InTransactionAsync(session => CorrelateAsync(session, facts, now, trace), cancellationToken);
         activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
         activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
         Count(decision.Outcome);
@@ -42,31 +45,43 @@ internal sealed partial class IncidentCorrelator(
         return decision;
     }
 
-    public async Task<IReadOnlyList<Alert>> ReleaseDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReleasedAlert>> ReleaseDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var released = await store.InTransactionAsync(session => ReleaseDueAsync(session, now), cancellationToken);
-        foreach (var alert in released)
+        var retryAt = now + options.Value.ReleaseRetryAfter;
+        var (retried, released) = await store.InTransactionAsync(session => ReleaseDueAsync(session, now, retryAt), cancellationToken);
+        foreach (var again in retried)
         {
-            IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", alert.MsgType.ToString()));
-            LogReleased(alert.AlertId, alert.Version, alert.MsgType);
+            LogReleasedAgain(again.Alert.AlertId, again.Alert.Version, again.Alert.MsgType);
         }
 
-        return released;
+        foreach (var message in released)
+        {
+            IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", message.Alert.MsgType.ToString()));
+            LogReleased(message.Alert.AlertId, message.Alert.Version, message.Alert.MsgType);
+        }
+
+        return [.. retried, .. released];
     }
 
-    public async Task<Alert?> CancelAsync(string alertId, string reason, CancellationToken cancellationToken)
+    public Task ConfirmReleasedAsync(string alertId, int version, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(alertId);
+        return store.ConfirmReleasedAsync(alertId, version, cancellationToken);
+    }
+
+    public async Task<CancelResult> CancelAsync(string alertId, string reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(alertId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var now = timeProvider.GetUtcNow();
-        var cancel = await store.InTransactionAsync(session => CancelAsync(session, alertId, reason, now), cancellationToken);
-        LogCancelled(alertId, reason, cancel?.Version);
-        if (cancel is not null)
+        var result = await store.InTransactionAsync(session => CancelAsync(session, alertId, reason, now), cancellationToken);
+        LogCancelled(alertId, reason, result.Outcome, result.Alert?.Version);
+        if (result.Outcome == CancelOutcome.Cancelled)
         {
             IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", nameof(MsgType.Cancel)));
         }
 
-        return cancel;
+        return result;
     }
 
     /// <summary>Stable per incident: derived from the key of the report that started it.</summary>
@@ -76,7 +91,7 @@ internal sealed partial class IncidentCorrelator(
         return "oa-" + Convert.ToHexStringLower(hash.AsSpan(0, 6));
     }
 
-    private async Task<IncidentDecision> CorrelateAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now)
+    private async Task<IncidentDecision> CorrelateAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now, HoldTrace trace)
     {
         // The same item again: answer as the first time, so the caller publishes (again) exactly what it would have.
         if (await session.FindReportAsync(facts.ItemKey) is { } known)
@@ -95,12 +110,12 @@ internal sealed partial class IncidentCorrelator(
         var match = BestMatch(facts, candidates, reports, o);
         if (match is null)
         {
-            return await StartIncidentAsync(session, facts, now, o);
+            return await StartIncidentAsync(session, facts, now, o, trace);
         }
 
         var (incident, score) = match.Value;
         LogMatched(facts.ItemKey, incident.Id, score);
-        return await JoinIncidentAsync(session, incident, [.. reports[incident.Id], facts], facts, now, o);
+        return await JoinIncidentAsync(session, incident, [.. reports[incident.Id], facts], facts, now, o, trace);
     }
 
     private static (IncidentRecord Incident, MatchScore Score)? BestMatch(
@@ -143,13 +158,13 @@ internal sealed partial class IncidentCorrelator(
         return best;
     }
 
-    private async Task<IncidentDecision> StartIncidentAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now, IncidentOptions o)
+    private async Task<IncidentDecision> StartIncidentAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now, IncidentOptions o, HoldTrace trace)
     {
         var id = AlertIdFor(facts.ItemKey);
         var snapshot = IncidentSnapshot.Build([facts]);
         var step = IncidentLifecycle.OnReport(IncidentStatus.Held, null, null, snapshot, now, o);
         var raise = step.Kind == StepKind.Raise;
-        var alert = raise ? snapshot.ToAlert(id, 1, MsgType.Alert, now, []) : null;
+        var alert = raise ? snapshot.ToAlert(id, 1, MsgType.Alert, now, [], []) : null;
         await session.InsertIncidentAsync(new IncidentRecord
         {
             Id = id,
@@ -162,6 +177,8 @@ internal sealed partial class IncidentCorrelator(
             LastSent = raise ? now : null,
             DueAt = step.DueAt,
             CreatedAt = now,
+            HoldTraceParent = raise ? null : trace.Parent,
+            HoldTraceState = raise ? null : trace.State,
         });
         if (alert is not null)
         {
@@ -180,7 +197,8 @@ internal sealed partial class IncidentCorrelator(
         IReadOnlyList<ReportFacts> all,
         ReportFacts facts,
         DateTimeOffset now,
-        IncidentOptions o)
+        IncidentOptions o,
+        HoldTrace trace)
     {
         var snapshot = IncidentSnapshot.Build(all);
         var lastPublished = incident.Version > 0 ? await session.GetVersionAsync(incident.Id, incident.Version) : null;
@@ -197,17 +215,20 @@ internal sealed partial class IncidentCorrelator(
         switch (step.Kind)
         {
             case StepKind.Raise:
-                alert = snapshot.ToAlert(incident.Id, 1, MsgType.Alert, now, []);
-                updated = updated with { Status = IncidentStatus.Open, Version = 1, LastSent = now, DueAt = null };
+                alert = snapshot.ToAlert(incident.Id, 1, MsgType.Alert, now, [], []);
+                updated = updated with { Status = IncidentStatus.Open, Version = 1, LastSent = now, DueAt = null, HoldTraceParent = null, HoldTraceState = null };
                 outcome = IncidentOutcome.New;
                 break;
             case StepKind.Update:
-                alert = snapshot.ToAlert(incident.Id, incident.Version + 1, MsgType.Update, now, [.. step.Changes, AlertChanges.References(lastPublished!)]);
-                updated = updated with { Version = alert.Version, LastSent = now, DueAt = null };
+                alert = snapshot.ToAlert(incident.Id, incident.Version + 1, MsgType.Update, now, step.Changes, AlertChanges.References(lastPublished!));
+                updated = updated with { Version = alert.Version, LastSent = now, DueAt = null, HoldTraceParent = null, HoldTraceState = null };
                 outcome = IncidentOutcome.Updated;
                 break;
             case StepKind.Hold:
-                updated = updated with { DueAt = step.DueAt };
+                // The report that started the hold keeps it; later reports join the message it will publish.
+                updated = incident.DueAt is null
+                    ? updated with { DueAt = step.DueAt, HoldTraceParent = trace.Parent, HoldTraceState = trace.State }
+                    : updated with { DueAt = step.DueAt };
                 outcome = IncidentOutcome.Held;
                 break;
             default:
@@ -225,59 +246,66 @@ internal sealed partial class IncidentCorrelator(
         return new IncidentDecision(outcome, incident.Id, alert);
     }
 
-    private static async Task<IReadOnlyList<Alert>> ReleaseDueAsync(IncidentSession session, DateTimeOffset now)
+    /// <summary>
+    /// Leases the released messages that were never confirmed (retried, same id and version), then turns the holds
+    /// that fell due into versions that stay pending until ingestion confirms them.
+    /// </summary>
+    private static async Task<(IReadOnlyList<ReleasedAlert> Retried, IReadOnlyList<ReleasedAlert> Released)> ReleaseDueAsync(
+        IncidentSession session, DateTimeOffset now, DateTimeOffset retryAt)
     {
+        var retried = await session.LeaseUnconfirmedAsync(now, retryAt);
         var due = await session.FindDueAsync(now);
         if (due.Count == 0)
         {
-            return [];
+            return (retried, []);
         }
 
         var reports = await session.LoadReportsAsync([.. due.Select(d => d.Id)]);
-        var released = new List<Alert>();
+        var released = new List<ReleasedAlert>();
         foreach (var incident in due)
         {
             var snapshot = IncidentSnapshot.Build(reports[incident.Id]);
             var lastPublished = incident.Version > 0 ? await session.GetVersionAsync(incident.Id, incident.Version) : null;
             var step = IncidentLifecycle.OnDue(incident.Status, lastPublished, snapshot);
-            var updated = incident with { DueAt = null };
-            if (step.Kind == StepKind.Raise)
+            var alert = step.Kind switch
             {
-                var alert = snapshot.ToAlert(incident.Id, 1, MsgType.Alert, now, []);
-                updated = updated with { Status = IncidentStatus.Open, Version = 1, LastSent = now };
-                released.Add(alert);
-            }
-            else if (step.Kind == StepKind.Update)
+                StepKind.Raise => snapshot.ToAlert(incident.Id, 1, MsgType.Alert, now, [], []),
+                StepKind.Update => snapshot.ToAlert(incident.Id, incident.Version + 1, MsgType.Update, now, step.Changes, AlertChanges.References(lastPublished!)),
+                _ => null,
+            };
+            var updated = incident with { DueAt = null, HoldTraceParent = null, HoldTraceState = null };
+            if (alert is not null)
             {
-                var alert = snapshot.ToAlert(incident.Id, incident.Version + 1, MsgType.Update, now, [.. step.Changes, AlertChanges.References(lastPublished!)]);
-                updated = updated with { Version = alert.Version, LastSent = now };
-                released.Add(alert);
+                updated = updated with { Status = IncidentStatus.Open, Version = alert.Version, LastSent = now };
+                await session.InsertVersionAsync(alert, retryAt, incident.HoldTraceParent, incident.HoldTraceState);
+                released.Add(new ReleasedAlert(alert, incident.HoldTraceParent, incident.HoldTraceState));
             }
 
             await session.UpdateIncidentAsync(updated);
-            if (updated.Version != incident.Version)
-            {
-                await session.InsertVersionAsync(released[^1]);
-            }
         }
 
-        return released;
+        return (retried, released);
     }
 
-    private static async Task<Alert?> CancelAsync(IncidentSession session, string alertId, string reason, DateTimeOffset now)
+    private static async Task<CancelResult> CancelAsync(IncidentSession session, string alertId, string reason, DateTimeOffset now)
     {
         var incident = await session.GetIncidentAsync(alertId);
-        if (incident is null || incident.Status == IncidentStatus.Cancelled)
+        if (incident is null)
         {
-            return null;
+            return new CancelResult(CancelOutcome.Unknown, null);
         }
 
-        var cancelled = incident with { Status = IncidentStatus.Cancelled, DueAt = null, CancelReason = reason };
         var lastPublished = incident.Version > 0 ? await session.GetVersionAsync(incident.Id, incident.Version) : null;
+        if (incident.Status == IncidentStatus.Cancelled)
+        {
+            return new CancelResult(CancelOutcome.AlreadyCancelled, lastPublished?.MsgType == MsgType.Cancel ? lastPublished : null);
+        }
+
+        var cancelled = incident with { Status = IncidentStatus.Cancelled, DueAt = null, CancelReason = reason, HoldTraceParent = null, HoldTraceState = null };
         if (lastPublished is null)
         {
             await session.UpdateIncidentAsync(cancelled);
-            return null;
+            return new CancelResult(CancelOutcome.CancelledBeforeAnnounced, null);
         }
 
         var cancel = lastPublished with
@@ -285,12 +313,16 @@ internal sealed partial class IncidentCorrelator(
             Version = lastPublished.Version + 1,
             MsgType = MsgType.Cancel,
             Sent = now,
-            Changes = ["cancelled: " + reason, AlertChanges.References(lastPublished)],
+            Changes = ["cancelled: " + reason],
+            References = AlertChanges.References(lastPublished),
         };
         await session.UpdateIncidentAsync(cancelled with { Version = cancel.Version, LastSent = now });
         await session.InsertVersionAsync(cancel);
-        return cancel;
+        return new CancelResult(CancelOutcome.Cancelled, cancel);
     }
+
+    /// <summary>The W3C trace context of the report being correlated.</summary>
+    private readonly record struct HoldTrace(string? Parent, string? State);
 
     private static void Count(IncidentOutcome outcome) =>
         IncidentsTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("outagealerts.incident.decision", outcome.ToString()));
@@ -304,6 +336,9 @@ internal sealed partial class IncidentCorrelator(
     [LoggerMessage(Level = LogLevel.Information, Message = "Released held message {AlertId} v{Version} ({MsgType})")]
     private partial void LogReleased(string alertId, int version, MsgType msgType);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} cancelled by operator: {Reason} (cancel version {Version})")]
-    private partial void LogCancelled(string alertId, string reason, int? version);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Released message {AlertId} v{Version} ({MsgType}) again: its publication was never confirmed")]
+    private partial void LogReleasedAgain(string alertId, int version, MsgType msgType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operator cancel of alert {AlertId} ({Reason}): {Outcome}, cancel version {Version}")]
+    private partial void LogCancelled(string alertId, string reason, CancelOutcome outcome, int? version);
 }

@@ -29,6 +29,12 @@ internal static class IncidentMatcher
 
     // Place: within a region, towns tens of kilometres apart are separate events.
     public const double NearbyKm = 10;
+
+    /// <summary>
+    /// A gazetteer place this wide is a region (or a metropolis) rather than a town or a site: sharing it says no more
+    /// than sharing the region, so it earns no "same place" points and its name counts like any other name.
+    /// </summary>
+    public const double PreciseRadiusKm = 30;
     public const double DistantKm = 40;
     public const double SamePlace = 1.0;
     public const double DistantPlace = -3.0;
@@ -104,10 +110,12 @@ internal static class IncidentMatcher
 
         score += Add(evidence, scope.Value.Points, scope.Value.Why);
 
+        var samePlace = false;
         if (placeDistance is { } place)
         {
-            if (place.Km <= place.Radius + NearbyKm)
+            if (place.Km <= place.Radius + NearbyKm && place.Radius <= PreciseRadiusKm)
             {
+                samePlace = true;
                 score += Add(evidence, SamePlace, "same place");
             }
             else if (place.Km > place.Radius + DistantKm)
@@ -136,27 +144,17 @@ internal static class IncidentMatcher
         score += FigureEvidence(report, incident, r => r.Injured, "injured", 0.5, evidence);
 
         var names = incident.SelectMany(r => r.NameKeys).ToHashSet(StringComparer.Ordinal);
-        // The place's own name is already weighed by the place and region evidence; only other names add to it.
-        var placeKeys = new[] { report }.Concat(incident)
-            .Select(r => r.Place is { } p ? TextKeys.Key(p.Description.Split(' ')[0]) : null)
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
-        var sharedNames = report.NameKeys.Where(k => names.Contains(k) && !placeKeys.Contains(k)).ToList();
+        // A place both sides resolved to has been weighed as "same place"; its name is not counted again. A place
+        // name is counted when the places differ (a plant inside a city, a dam and the town it is named after).
+        var sharedPlaceKeys = samePlace ? PlaceKeys([report]).Intersect(PlaceKeys(incident), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) : [];
+        var sharedNames = report.NameKeys.Where(k => names.Contains(k) && !sharedPlaceKeys.Contains(k)).ToList();
         var nameScore = sharedNames.Sum(k => SharedName / Math.Max(1, nameFrequency.GetValueOrDefault(k, 1)));
         if (nameScore > 0)
         {
             score += Add(evidence, Math.Min(MaxNames, nameScore), "names in common: " + string.Join(" ", sharedNames));
         }
 
-        // Both texts name several specific things (a hospital, a district, an official) and none of them agree.
-        var specific = sharedNames.Count(k => nameFrequency.GetValueOrDefault(k, 1) <= SpecificNameFrequency);
-        if (specific == 0 && report.NameKeys.Count >= NamesForContrast && names.Count >= NamesForContrast)
-        {
-            // Within one language the names would have matched if they were the same; across scripts they may not.
-            score += string.Equals(report.Language, incident[^1].Language, StringComparison.Ordinal) && report.Language is not null
-                ? Add(evidence, NoNameInCommonSameLanguage, "no specific name in common, same language")
-                : Add(evidence, NoNameInCommon, "no specific name in common");
-        }
+        score += ContrastEvidence(report, incident, sharedNames, nameFrequency, evidence);
 
         var similarity = incident.Max(r => ReportFacts.ContentSimilarity(report, r));
         if (similarity >= IncidentSnapshot.SyndicatedSimilarity)
@@ -171,6 +169,50 @@ internal static class IncidentMatcher
         return new MatchScore(true, score, evidence);
     }
 
+    /// <summary>
+    /// Both texts name several specific things (a hospital, a district, an official) and none of them agree. Only
+    /// certain names count (a capitalised word opening a sentence may be a common word), and place names do not:
+    /// places are compared by distance.
+    /// </summary>
+    private static double ContrastEvidence(
+        ReportFacts report,
+        IReadOnlyList<ReportFacts> incident,
+        IReadOnlyList<string> sharedNames,
+        IReadOnlyDictionary<string, int> nameFrequency,
+        List<string> evidence)
+    {
+        if (sharedNames.Any(k => nameFrequency.GetValueOrDefault(k, 1) <= SpecificNameFrequency))
+        {
+            return 0;
+        }
+
+        var places = PlaceKeys([report, .. incident]);
+        var mine = report.ProperNameKeys.Count(k => !places.Contains(k));
+        if (mine < NamesForContrast)
+        {
+            return 0;
+        }
+
+        var theirs = incident.Select(r => (r.Language, Names: r.ProperNameKeys.Count(k => !places.Contains(k)))).ToList();
+        if (theirs.Sum(r => r.Names) < NamesForContrast)
+        {
+            return 0;
+        }
+
+        // Within one language the names would have matched if they were the same; across scripts they may not.
+        var sameLanguage = report.Language is not null &&
+            theirs.Any(r => r.Names >= NamesForContrast && string.Equals(r.Language, report.Language, StringComparison.Ordinal));
+        return sameLanguage
+            ? Add(evidence, NoNameInCommonSameLanguage, "no specific name in common, same language")
+            : Add(evidence, NoNameInCommon, "no specific name in common");
+    }
+
+    private static HashSet<string> PlaceKeys(IEnumerable<ReportFacts> reports) =>
+        reports
+            .Select(r => r.Place is { } p ? TextKeys.Key(p.Description.Split(' ')[0]) : null)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+
     internal static double TimeEvidence(TimeSpan gap) => gap.TotalHours switch
     {
         <= 3 => 0.7,
@@ -182,6 +224,13 @@ internal static class IncidentMatcher
 
     private static (double Points, string Why)? ScopeEvidence(ReportFacts report, IReadOnlyList<ReportFacts> incident, (double Km, double Radius)? place)
     {
+        // A report the classifier could not place at all (no country, no region) is not a national roundup: its scope
+        // is unknown, and the other evidence decides.
+        if (!IsLocated(report) || !incident.Any(IsLocated))
+        {
+            return (0, "scope unknown");
+        }
+
         var incidentRegions = incident.Select(r => r.Region).OfType<string>().ToHashSet(StringComparer.Ordinal);
         if (report.Region is not null)
         {
@@ -214,6 +263,8 @@ internal static class IncidentMatcher
             ? (SameNationalScope + RegionsOverlap, "regions overlap")
             : (RegionsDisjoint, "different regions");
     }
+
+    private static bool IsLocated(ReportFacts report) => report.Country is not null || report.Region is not null || report.Regions.Count > 0;
 
     private static (double Km, double Radius)? NearestPlace(ReportFacts report, IReadOnlyList<ReportFacts> incident)
     {

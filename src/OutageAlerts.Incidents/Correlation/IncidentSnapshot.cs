@@ -79,7 +79,7 @@ internal sealed record IncidentSnapshot
         };
     }
 
-    public Alert ToAlert(string alertId, int version, MsgType msgType, DateTimeOffset sent, IReadOnlyList<string> changes) => new()
+    public Alert ToAlert(string alertId, int version, MsgType msgType, DateTimeOffset sent, IReadOnlyList<string> changes, IReadOnlyList<string> references) => new()
     {
         AlertId = alertId,
         Version = version,
@@ -99,6 +99,7 @@ internal sealed record IncidentSnapshot
         OutageCustomers = OutageCustomers,
         Reasons = Reasons,
         Changes = changes,
+        References = references,
         Sources = Sources,
         Language = Language,
         Area = Area,

@@ -37,6 +37,9 @@ internal sealed record ReportFacts
     public string Headline { get; init; } = "";
     public string Description { get; init; } = "";
     public IReadOnlyList<string> NameKeys { get; init; } = [];
+
+    /// <summary>The subset of <see cref="NameKeys"/> that are certainly names (not sentence-initial common words).</summary>
+    public IReadOnlyList<string> ProperNameKeys { get; init; } = [];
     public IReadOnlyList<string> ContentKeys { get; init; } = [];
 
     public static ReportFacts From(ClassifiedReport report)
@@ -69,6 +72,7 @@ internal sealed record ReportFacts
             Headline = AlertComposer.Headline(report),
             Description = AlertComposer.Description(report),
             NameKeys = TextKeys.NameKeys(report.Report.Title, report.Report.Summary),
+            ProperNameKeys = TextKeys.ProperNameKeys(report.Report.Title, report.Report.Summary),
             ContentKeys = TextKeys.ContentKeys(report.Report.Title, report.Report.Summary),
         };
     }

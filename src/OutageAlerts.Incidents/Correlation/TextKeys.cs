@@ -35,17 +35,33 @@ internal static class TextKeys
         "кількість", "количество", "число", "серед", "среди", "частина", "часть", "місто", "город", "рятувальники",
         "спасатели", "унаслідок", "внаслідок", "попередньо", "предварительно", "поранено", "пошкоджено",
         "зсу", "всу", "дснс", "гсчс", "мчс", "ова", "кмва", "ночью", "вночі", "вранці", "увечері",
+        // Titles name an office, not the event: every official is "Governor" or "голова" somewhere.
+        "governor", "mayor", "head", "chief", "minister", "spokesman", "spokesperson", "police", "prosecutor",
+        "prosecutors", "director", "commander", "deputy", "губернатор", "голова", "мер", "мэр", "глава", "начальник",
+        "міністр", "министр", "президент", "міський", "городской", "обласний", "областной",
     };
 
     /// <summary>Name-like words (capitalised, quoted) folded to keys.</summary>
-    public static IReadOnlyList<string> NameKeys(string? title, string? summary)
+    public static IReadOnlyList<string> NameKeys(string? title, string? summary) => [.. Names(title, summary, properOnly: false)];
+
+    /// <summary>
+    /// The names that are certainly names: capitalised where no sentence starts, or written in capitals (acronyms).
+    /// A capitalised word at the start of a sentence may be a common word ("Рух транспорту змінено"), which must not
+    /// count as a name the two texts disagree on.
+    /// </summary>
+    public static IReadOnlyList<string> ProperNameKeys(string? title, string? summary) => [.. Names(title, summary, properOnly: true)];
+
+    private static SortedSet<string> Names(string? title, string? summary, bool properOnly)
     {
-        var text = string.Concat(title, "\n", summary);
-        var words = Words(text).ToList();
-        // A capitalised word that also appears in lower case is a common word at the start of a sentence.
-        var lowerForms = words.Where(w => char.IsLower(w[0])).Select(w => w.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var words = Words(string.Concat(title, "\n", summary)).ToList();
+        // A capitalised word that also appears in lower case is a common word at the start of a sentence; a word like
+        // "al-Sardi" starts in lower case but is a name, so only words without any capital letter count as lower case.
+        var lowerForms = words.Where(w => !w.Text.Any(char.IsUpper)).Select(w => w.Text).ToHashSet(StringComparer.Ordinal);
+        var properAnywhere = properOnly
+            ? words.Where(w => !w.SentenceStart && char.IsUpper(w.Text[0])).Select(w => w.Text.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal)
+            : [];
         var keys = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var word in words)
+        foreach (var (word, sentenceStart) in words)
         {
             if (!char.IsUpper(word[0]))
             {
@@ -58,20 +74,27 @@ internal static class TextKeys
                 continue;
             }
 
+            if (properOnly && sentenceStart && !properAnywhere.Contains(lower) && !IsAcronym(word))
+            {
+                continue;
+            }
+
             if (Key(word) is { } key)
             {
                 keys.Add(key);
             }
         }
 
-        return [.. keys];
+        return keys;
     }
+
+    private static bool IsAcronym(string word) => word.Length >= 2 && word.Where(char.IsLetter).All(char.IsUpper);
 
     /// <summary>Every word of the text folded to a key: near-identical texts (syndicated copies) share most of them.</summary>
     public static IReadOnlyList<string> ContentKeys(string? title, string? summary)
     {
         var keys = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var word in Words(string.Concat(title, "\n", summary)))
+        foreach (var (word, _) in Words(string.Concat(title, "\n", summary)))
         {
             if (word.Length >= MinimumContentTokenLength && Key(word) is { } key)
             {
@@ -93,7 +116,7 @@ internal static class TextKeys
         return folded.Length <= KeyLength ? folded : folded[..KeyLength];
     }
 
-    /// <summary>Transliterates and folds a word: lower case, Latin letters, y/i and doubled letters merged.</summary>
+    /// <summary>Transliterates and folds a word: lower case, Latin letters, y/i, w/v, h/g and doubled letters merged.</summary>
     public static string Fold(string word)
     {
         var latin = new StringBuilder(word.Length + 4);
@@ -109,6 +132,8 @@ internal static class TextKeys
             {
                 'y' or 'j' => 'i',
                 'w' => 'v',
+                // Ukrainian г is romanised h (Hryhorov, Kharkiv's kh stays kh→kg on both sides), Russian г is g.
+                'h' => 'g',
                 _ => c,
             };
             if (!char.IsAsciiLetterOrDigit(f))
@@ -127,9 +152,11 @@ internal static class TextKeys
         return folded.ToString();
     }
 
-    private static IEnumerable<string> Words(string text)
+    /// <summary>The words of a text, each with whether it opens a sentence (or the title, or the summary).</summary>
+    private static IEnumerable<(string Text, bool SentenceStart)> Words(string text)
     {
         var start = -1;
+        var sentenceStart = true;
         for (var i = 0; i <= text.Length; i++)
         {
             var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || (text[i] is '\'' or '’' or '-' && start >= 0 && i + 1 < text.Length && char.IsLetter(text[i + 1])));
@@ -149,10 +176,16 @@ internal static class TextKeys
 
                 if (word.Length > 0 && !word.All(char.IsDigit))
                 {
-                    yield return word;
+                    yield return (word, sentenceStart);
                 }
 
                 start = -1;
+                sentenceStart = false;
+            }
+
+            if (i < text.Length && text[i] is '.' or '!' or '?' or '…' or '\n' && start < 0)
+            {
+                sentenceStart = true;
             }
         }
     }

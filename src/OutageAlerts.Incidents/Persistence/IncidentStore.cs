@@ -55,6 +55,21 @@ internal sealed class IncidentStore(IStore store)
         );
         """;
 
+    public const string ReleaseMigrationId = "0201-incident-release";
+
+    /// <summary>
+    /// Held messages keep the trace of the report that held them, and a released message stays pending until ingestion
+    /// confirms it was published (<c>release_pending_until</c>: when it is released again if not confirmed).
+    /// </summary>
+    public const string ReleaseSchema = """
+        ALTER TABLE incidents ADD COLUMN hold_trace_parent TEXT NULL;
+        ALTER TABLE incidents ADD COLUMN hold_trace_state TEXT NULL;
+        ALTER TABLE incident_versions ADD COLUMN release_pending_until BIGINT NULL;
+        ALTER TABLE incident_versions ADD COLUMN trace_parent TEXT NULL;
+        ALTER TABLE incident_versions ADD COLUMN trace_state TEXT NULL;
+        CREATE INDEX ix_incident_versions_pending ON incident_versions (release_pending_until);
+        """;
+
     // Any constant works; every replica must use the same one.
     private const long LockKey = 0x4F_41_49_6E_63_69_64;
 
@@ -70,14 +85,28 @@ internal sealed class IncidentStore(IStore store)
         return result;
     }
 
-    /// <summary>When the next held or deferred message falls due, if any.</summary>
+    /// <summary>When the next held or deferred message falls due (or an unconfirmed release is retried), if any.</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        var next = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+        var held = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MIN(due_at) FROM incidents WHERE due_at IS NOT NULL AND status <> 'Cancelled'",
             cancellationToken: cancellationToken));
+        var retry = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MIN(release_pending_until) FROM incident_versions WHERE release_pending_until IS NOT NULL",
+            cancellationToken: cancellationToken));
+        var next = held is null ? retry : retry is null ? held : Math.Min(held.Value, retry.Value);
         return next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    /// <summary>Marks a released version as published, so it is not released again.</summary>
+    public async Task ConfirmReleasedAsync(string alertId, int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE incident_versions SET release_pending_until = NULL WHERE alert_id = @alertId AND version = @version",
+            new { alertId, version = (long)version },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Every published version of an alert, oldest first.</summary>
@@ -112,7 +141,8 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
     private const string IncidentColumns = """
         id AS Id, status AS Status, country AS Country, first_published AS FirstPublished,
         last_published AS LastPublished, last_activity AS LastActivity, version AS Version, last_sent AS LastSent,
-        due_at AS DueAt, created_at AS CreatedAt, cancel_reason AS CancelReason
+        due_at AS DueAt, created_at AS CreatedAt, cancel_reason AS CancelReason,
+        hold_trace_parent AS HoldTraceParent, hold_trace_state AS HoldTraceState
         """;
 
     public async Task<(string IncidentId, int? Version)?> FindReportAsync(string itemKey)
@@ -187,9 +217,9 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
         connection.ExecuteAsync(Command(
             """
             INSERT INTO incidents (id, status, country, first_published, last_published, last_activity, version,
-                                   last_sent, due_at, created_at, cancel_reason)
+                                   last_sent, due_at, created_at, cancel_reason, hold_trace_parent, hold_trace_state)
             VALUES (@Id, @Status, @Country, @FirstPublished, @LastPublished, @LastActivity, @Version,
-                    @LastSent, @DueAt, @CreatedAt, @CancelReason)
+                    @LastSent, @DueAt, @CreatedAt, @CancelReason, @HoldTraceParent, @HoldTraceState)
             """,
             IncidentRow.From(incident)));
 
@@ -198,7 +228,8 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
             """
             UPDATE incidents SET status = @Status, country = @Country, first_published = @FirstPublished,
                 last_published = @LastPublished, last_activity = @LastActivity, version = @Version,
-                last_sent = @LastSent, due_at = @DueAt, cancel_reason = @CancelReason
+                last_sent = @LastSent, due_at = @DueAt, cancel_reason = @CancelReason,
+                hold_trace_parent = @HoldTraceParent, hold_trace_state = @HoldTraceState
             WHERE id = @Id
             """,
             IncidentRow.From(incident)));
@@ -220,9 +251,13 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
                 facts = JsonSerializer.Serialize(facts, IncidentStore.Json),
             }));
 
-    public Task InsertVersionAsync(Alert alert) =>
+    /// <param name="pendingUntil">For a released held message: when to release it again unless confirmed.</param>
+    public Task InsertVersionAsync(Alert alert, DateTimeOffset? pendingUntil = null, string? traceParent = null, string? traceState = null) =>
         connection.ExecuteAsync(Command(
-            "INSERT INTO incident_versions (alert_id, version, msg_type, sent, alert) VALUES (@alertId, @version, @msgType, @sent, @json)",
+            """
+            INSERT INTO incident_versions (alert_id, version, msg_type, sent, alert, release_pending_until, trace_parent, trace_state)
+            VALUES (@alertId, @version, @msgType, @sent, @json, @pendingUntil, @traceParent, @traceState)
+            """,
             new
             {
                 alertId = alert.AlertId,
@@ -230,7 +265,34 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
                 msgType = alert.MsgType.ToString(),
                 sent = alert.Sent.ToUnixTimeMilliseconds(),
                 json = JsonSerializer.Serialize(alert, IncidentStore.Json),
+                pendingUntil = pendingUntil?.ToUnixTimeMilliseconds(),
+                traceParent,
+                traceState,
             }));
+
+    /// <summary>
+    /// Released versions not confirmed by <paramref name="now"/>, oldest first; each is leased again until
+    /// <paramref name="retryAt"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ReleasedAlert>> LeaseUnconfirmedAsync(DateTimeOffset now, DateTimeOffset retryAt)
+    {
+        var rows = (await connection.QueryAsync<PendingRow>(Command(
+            """
+            SELECT alert_id AS AlertId, version AS Version, alert AS Alert, trace_parent AS TraceParent, trace_state AS TraceState
+            FROM incident_versions
+            WHERE release_pending_until IS NOT NULL AND release_pending_until <= @now
+            ORDER BY sent, alert_id, version
+            """,
+            new { now = now.ToUnixTimeMilliseconds() }))).ToList();
+        foreach (var row in rows)
+        {
+            await connection.ExecuteAsync(Command(
+                "UPDATE incident_versions SET release_pending_until = @retryAt WHERE alert_id = @AlertId AND version = @Version",
+                new { retryAt = retryAt.ToUnixTimeMilliseconds(), row.AlertId, row.Version }));
+        }
+
+        return [.. rows.Select(r => new ReleasedAlert(JsonSerializer.Deserialize<Alert>(r.Alert, IncidentStore.Json)!, r.TraceParent, r.TraceState))];
+    }
 
     private CommandDefinition Command(string sql, object? parameters = null) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
@@ -239,6 +301,15 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
     {
         public string IncidentId { get; set; } = "";
         public long? Version { get; set; }
+    }
+
+    private sealed class PendingRow
+    {
+        public string AlertId { get; set; } = "";
+        public long Version { get; set; }
+        public string Alert { get; set; } = "";
+        public string? TraceParent { get; set; }
+        public string? TraceState { get; set; }
     }
 
     private sealed class FactsRow
@@ -260,6 +331,8 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
         public long? DueAt { get; set; }
         public long CreatedAt { get; set; }
         public string? CancelReason { get; set; }
+        public string? HoldTraceParent { get; set; }
+        public string? HoldTraceState { get; set; }
 
         public static IncidentRow From(IncidentRecord r) => new()
         {
@@ -274,6 +347,8 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
             DueAt = r.DueAt?.ToUnixTimeMilliseconds(),
             CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
             CancelReason = r.CancelReason,
+            HoldTraceParent = r.HoldTraceParent,
+            HoldTraceState = r.HoldTraceState,
         };
 
         public IncidentRecord ToRecord() => new()
@@ -289,6 +364,8 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
             DueAt = DueAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
             CancelReason = CancelReason,
+            HoldTraceParent = HoldTraceParent,
+            HoldTraceState = HoldTraceState,
         };
     }
 }
@@ -309,4 +386,8 @@ internal sealed record IncidentRecord
     public DateTimeOffset? DueAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public string? CancelReason { get; init; }
+
+    /// <summary>W3C trace context of the report whose message is held (<see cref="DueAt"/> set), to publish it under.</summary>
+    public string? HoldTraceParent { get; init; }
+    public string? HoldTraceState { get; init; }
 }

@@ -53,7 +53,8 @@ public static class IncidentReplay
             var services = new ServiceCollection()
                 .AddLogging()
                 .AddStore(configuration)
-                .AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema);
+                .AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema)
+                .AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema);
             await using var provider = services.BuildServiceProvider();
             var store = new IncidentStore(provider.GetRequiredService<IStore>());
             var correlator = new IncidentCorrelator(store, Options.Create(options ?? new IncidentOptions()), clock, NullLogger<IncidentCorrelator>.Instance);
@@ -107,7 +108,11 @@ public static class IncidentReplay
         while (await store.NextDueAsync(cancellationToken) is { } due && due <= until)
         {
             clock.MoveTo(due);
-            alerts.AddRange(await correlator.ReleaseDueAsync(clock.GetUtcNow(), cancellationToken));
+            foreach (var released in await correlator.ReleaseDueAsync(clock.GetUtcNow(), cancellationToken))
+            {
+                alerts.Add(released.Alert);
+                await correlator.ConfirmReleasedAsync(released.Alert.AlertId, released.Alert.Version, cancellationToken);
+            }
         }
     }
 }

@@ -53,8 +53,20 @@ public sealed class AlertChangesTests
         Assert.Empty(AlertChanges.Between(Previous, Snapshot() with { Headline = "another headline", OutageCustomers = 95_000 }));
 
     [Fact]
-    public void References_PreviousVersion_InCapIdentifierAndSentForm() =>
-        Assert.Equal("references oa-abc.2,2026-03-10T04:00:00+00:00", AlertChanges.References(Previous));
+    public void References_AfterVersionTwo_ListsEveryEarlierVersionAsSenderIdentifierSent()
+    {
+        var previous = Previous with { References = ["outage-alerts,oa-abc-v1,2026-03-10T03:00:00+00:00"] };
+
+        Assert.Equal(
+            ["outage-alerts,oa-abc-v1,2026-03-10T03:00:00+00:00", "outage-alerts,oa-abc-v2,2026-03-10T04:00:00+00:00"],
+            AlertChanges.References(previous));
+    }
+
+    [Fact]
+    public void Reference_SentWithOffset_WrittenInUtc() =>
+        Assert.Equal(
+            "outage-alerts,oa-abc-v2,2026-03-10T04:00:00+00:00",
+            AlertChanges.Reference(Previous with { Sent = new DateTimeOffset(2026, 3, 10, 6, 0, 0, TimeSpan.FromHours(2)) }));
 
     private static IncidentSnapshot Snapshot() => new()
     {

@@ -56,8 +56,12 @@ internal sealed class CorrelatorHarness : IAsyncDisposable
         return decision;
     }
 
+    /// <summary>Every released held message with its trace context, as the release job received them.</summary>
+    public List<ReleasedAlert> Released { get; } = [];
+
     /// <summary>Moves the clock, polling for due messages every second as ingestion does.</summary>
-    public async Task AdvanceToAsync(DateTimeOffset until)
+    /// <param name="confirm">False: the process "dies" after each release, before publishing and confirming it.</param>
+    public async Task AdvanceToAsync(DateTimeOffset until, bool confirm = true)
     {
         var store = _services.GetRequiredService<IncidentStore>();
         while (await store.NextDueAsync(CancellationToken.None) is { } due && due <= until)
@@ -67,7 +71,19 @@ internal sealed class CorrelatorHarness : IAsyncDisposable
                 Clock.SetUtcNow(due);
             }
 
-            Published.AddRange(await Correlator.ReleaseDueAsync(Clock.GetUtcNow(), CancellationToken.None));
+            var released = await Correlator.ReleaseDueAsync(Clock.GetUtcNow(), CancellationToken.None);
+            Released.AddRange(released);
+            if (!confirm)
+            {
+                // Nothing is published; the next poll would only see the lease, so stop here.
+                break;
+            }
+
+            foreach (var message in released)
+            {
+                Published.Add(message.Alert);
+                await Correlator.ConfirmReleasedAsync(message.Alert.AlertId, message.Alert.Version, CancellationToken.None);
+            }
         }
 
         if (until > Clock.GetUtcNow())

@@ -37,7 +37,11 @@ public sealed class IncidentCorrelatorTests
         Assert.Equal((Severity.Extreme, 11, 21), (update.Severity, update.Killed, update.Injured));
         Assert.Contains("killed 7 → 11", update.Changes);
         Assert.Contains("severity Severe → Extreme", update.Changes);
-        Assert.Contains(update.Changes, c => c.StartsWith($"references {update.AlertId}.2,", StringComparison.Ordinal));
+        Assert.Equal(
+            [.. h.Published.Take(2).Select(v => $"outage-alerts,{v.AlertId}-v{v.Version},{v.Sent.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss}+00:00")],
+            update.References);
+        Assert.DoesNotContain(update.Changes, c => c.Contains(update.AlertId, StringComparison.Ordinal));
+        Assert.Empty(h.Published[0].References);
         Assert.Equal(["k1", "k2", "k3"], update.Sources.Select(s => s.ItemId));
     }
 
@@ -215,16 +219,32 @@ public sealed class IncidentCorrelatorTests
         await using var h = await CorrelatorHarness.StartAsync(settings: new() { ["OutageAlerts:Incidents:FirstMessageHold"] = "00:00:00" });
         var raised = await h.ReceiveAsync(Reports.Make("z1", "Kharkiv: strike on Saltivka, two dead", "Syniehubov said two died in Saltivka.", T0, killed: 2, place: Reports.KharkivCity));
 
-        var cancel = await h.Correlator.CancelAsync(raised.IncidentId!, "hoax report", CancellationToken.None);
+        var result = await h.Correlator.CancelAsync(raised.IncidentId!, "hoax report", CancellationToken.None);
         var later = await h.ReceiveAsync(Reports.Make("z2", "Kharkiv Saltivka toll rises to four", "Syniehubov said four died in Saltivka.", T0.AddHours(2), "b", killed: 4, place: Reports.KharkivCity));
         var twice = await h.Correlator.CancelAsync(raised.IncidentId!, "again", CancellationToken.None);
         var unknown = await h.Correlator.CancelAsync("oa-000000000000", "nothing", CancellationToken.None);
 
-        Assert.Equal((2, MsgType.Cancel), (cancel!.Version, cancel.MsgType));
-        Assert.Contains("cancelled: hoax report", cancel.Changes);
+        Assert.Equal(CancelOutcome.Cancelled, result.Outcome);
+        var cancel = result.Alert!;
+        Assert.Equal((2, MsgType.Cancel), (cancel.Version, cancel.MsgType));
+        Assert.Equal(["cancelled: hoax report"], cancel.Changes);
+        Assert.Equal([$"outage-alerts,{raised.IncidentId}-v1,2026-03-10T02:03:00+00:00"], cancel.References);
         Assert.Equal((IncidentOutcome.Duplicate, raised.IncidentId), (later.Outcome, later.IncidentId));
-        Assert.Null(twice);
-        Assert.Null(unknown);
+        Assert.Equal((CancelOutcome.AlreadyCancelled, 2), (twice.Outcome, twice.Alert!.Version));
+        Assert.Equal(new CancelResult(CancelOutcome.Unknown, null), unknown);
+    }
+
+    [Fact]
+    public async Task CancelAsync_StillHeld_CancelledWithoutAnyMessage()
+    {
+        await using var h = await CorrelatorHarness.StartAsync();
+        var held = await h.ReceiveAsync(Reports.Make("y1", "Shelling damages houses in Kupiansk", "Two homes were damaged.", T0, severity: Severity.Moderate, place: Reports.Kupiansk, fetched: T0));
+
+        var result = await h.Correlator.CancelAsync(held.IncidentId!, "duplicate of another alert", CancellationToken.None);
+        await h.AdvanceToAsync(T0.AddHours(1));
+
+        Assert.Equal(new CancelResult(CancelOutcome.CancelledBeforeAnnounced, null), result);
+        Assert.Empty(h.Published);
     }
 
     [Fact]

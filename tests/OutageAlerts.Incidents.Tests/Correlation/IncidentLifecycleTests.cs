@@ -62,7 +62,7 @@ public sealed class IncidentLifecycleTests
     public void OnDue_DeferredChangeTakenBack_NoMessage() =>
         Assert.Equal(StepKind.None, IncidentLifecycle.OnDue(IncidentStatus.Open, Published(Severity.Severe, 1, Now.AddMinutes(-5)), Snapshot(Severity.Severe, 1)).Kind);
 
-    private static Alert Published(Severity severity, int killed, DateTimeOffset sent) => Snapshot(severity, killed).ToAlert("oa-1", 1, MsgType.Alert, sent, []);
+    private static Alert Published(Severity severity, int killed, DateTimeOffset sent) => Snapshot(severity, killed).ToAlert("oa-1", 1, MsgType.Alert, sent, [], []);
 
     private static IncidentSnapshot Snapshot(Severity severity, int killed) => new()
     {

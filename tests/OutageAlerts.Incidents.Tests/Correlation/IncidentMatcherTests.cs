@@ -1,3 +1,4 @@
+using OutageAlerts.Classification;
 using OutageAlerts.Contracts;
 using OutageAlerts.Incidents.Correlation;
 
@@ -72,6 +73,54 @@ public sealed class IncidentMatcherTests
         var copy = Facts(Reports.Make("i", "Missile hits apartment block in Kharkiv's Saltivka, three dead", "Governor Syniehubov said three people died in Saltivka.", T0.AddMinutes(30), "portal", killed: 3, place: Reports.KharkivCity));
 
         Assert.Contains(Score(copy, Saltivka).Evidence, e => e.StartsWith("copy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Score_ReportTheClassifierCouldNotPlace_IsNotTreatedAsANationalRoundup()
+    {
+        var unplaced = Facts(Reports.Make("j", "Saltivka strike: toll rises to five", "Syniehubov said five died in Saltivka.", T0.AddHours(3), "ngo", country: null, region: null, killed: 5));
+
+        var score = Score(unplaced, Saltivka);
+
+        Assert.DoesNotContain(score.Evidence, e => e.Contains("national", StringComparison.Ordinal));
+        Assert.True(score.Score >= Options.MatchThreshold, score.ToString());
+    }
+
+    [Fact]
+    public void Score_RegionWidePlace_EarnsNoSamePlacePointsButItsNameCounts()
+    {
+        var oblast = new Place("Ternopil", "UA", "UA-61", 49.55, 25.59, 100);
+        var first = Facts(Reports.Make("k", "Missile hits high-rise in Ternopil", "Two died in Ternopil, officials said.", T0, region: "UA-61", killed: 2, place: oblast));
+        var later = Facts(Reports.Make("l", "Тернопіль: загиблих уже 25", "Під завалами в Тернополі знайшли ще загиблих.", T0.AddHours(6), "ukr", "uk", region: "UA-61", killed: 25, place: oblast));
+
+        var score = Score(later, first);
+
+        Assert.DoesNotContain(score.Evidence, e => e.StartsWith("same place", StringComparison.Ordinal));
+        Assert.Contains(score.Evidence, e => e.StartsWith("names in common: tern", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Score_SiteInsideACity_NamesOfBothPlacesCount()
+    {
+        var city = new Place("Zaporizhzhia", "UA", "UA-23", 47.84, 35.14, 25);
+        var plant = new Place("Dnipro hydroelectric station", "UA", "UA-23", 47.87, 35.09, 5);
+        var wire = Facts(Reports.Make("m", "Dnipro hydro plant hit in Zaporizhzhia", "Missiles hit the Dnipro hydroelectric station in Zaporizhzhia.", T0, region: "UA-23", targets: ["power_grid"], place: plant));
+        var local = Facts(Reports.Make("n", "Запоріжжя: ДніпроГЕС пошкоджена", "Федоров повідомив, що ДніпроГЕС у Запоріжжі зазнала ударів.", T0.AddHours(4), "ua", "uk", region: "UA-23", targets: ["power_grid"], place: city));
+
+        var score = Score(local, wire);
+
+        Assert.Contains(score.Evidence, e => e.StartsWith("names in common: dnip zapo", StringComparison.Ordinal));
+        Assert.True(score.Score >= Options.MatchThreshold, score.ToString());
+    }
+
+    [Fact]
+    public void Score_IncidentReportsInAnyOrder_SameScore()
+    {
+        var english = Facts(Reports.Make("o", "Kharkiv strike", "Mayor Terekhov said Saltivka and Pivnichna Saltivka were hit.", T0, place: Reports.KharkivCity));
+        var ukrainian = Facts(Reports.Make("p", "Харків", "Терехов повідомив про влучання.", T0.AddHours(1), "ua", "uk", place: Reports.KharkivCity));
+        var report = Facts(Reports.Make("q", "Strike on Kharkiv", "President Zelensky said Kyivskyi district residents were hurt.", T0.AddHours(2), "wire", place: Reports.KharkivCity));
+
+        Assert.Equal(Score(report, english, ukrainian).Score, Score(report, ukrainian, english).Score);
     }
 
     [Fact]

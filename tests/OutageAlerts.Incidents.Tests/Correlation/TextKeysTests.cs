@@ -11,6 +11,8 @@ public sealed class TextKeysTests
     [InlineData("Shostka", "Шостке")]
     [InlineData("Kryvyi", "Кривого")]
     [InlineData("Odesa", "Одесса")]
+    [InlineData("Hryhorov", "Григоров")]
+    [InlineData("Kharkiv", "Харкова")]
     public void Key_SameNameInTwoScripts_GivesTheSameKey(string latin, string cyrillic) =>
         Assert.Equal(TextKeys.Key(latin), TextKeys.Key(cyrillic.Trim('«', '»')));
 
@@ -33,4 +35,27 @@ public sealed class TextKeysTests
         var shared = a.Intersect(b).Count();
         Assert.True(shared >= a.Count - 1, $"{shared} of {a.Count}");
     }
+
+    [Fact]
+    public void NameKeys_LowerCasePrefixedName_IsAName() =>
+        Assert.Contains(TextKeys.Key("al-Sardi"), TextKeys.NameKeys("Al-Sardi school strike: 33 dead", "Records list the dead of al-Sardi school."));
+
+    [Fact]
+    public void ProperNameKeys_CapitalisedOnlyAtSentenceStarts_AreLeftOut()
+    {
+        const string Title = "Тернопіль атакували ракетами";
+        const string Summary = "Міський голова Сергій Надал повідомив про удари по Тернополю. Рух транспорту змінено.";
+
+        var proper = TextKeys.ProperNameKeys(Title, Summary);
+
+        Assert.Contains(TextKeys.Key("Надал"), proper);
+        Assert.Contains(TextKeys.Key("Тернополю"), proper);
+        Assert.DoesNotContain(TextKeys.Key("Рух"), proper);
+        Assert.DoesNotContain(TextKeys.Key("Міський"), proper);
+        Assert.Contains(TextKeys.Key("Рух"), TextKeys.NameKeys(Title, Summary));
+    }
+
+    [Fact]
+    public void ProperNameKeys_Acronym_CountsEvenAtASentenceStart() =>
+        Assert.Contains(TextKeys.Key("DTEK"), TextKeys.ProperNameKeys("DTEK: 90,000 without power", "DTEK said a substation was hit."));
 }

@@ -38,7 +38,7 @@ public sealed class CorrelationEvaluationTests(ITestOutputHelper output)
             all.Add(await MeasureAsync(TimelinePacker.Pack(items, days: 2, seed)));
         }
 
-        AssertFloors(Average(all));
+        AssertFloors(CorrelationMetrics.Average(all));
     }
 
     [PublicSampleFact]
@@ -62,7 +62,7 @@ public sealed class CorrelationEvaluationTests(ITestOutputHelper output)
             all.Add(await MeasureAsync(TimelinePacker.Pack(items, days: 10, seed)));
         }
 
-        AssertFloors(Average(all));
+        AssertFloors(CorrelationMetrics.Average(all));
     }
 
     [PublicSampleFact]
@@ -76,7 +76,7 @@ public sealed class CorrelationEvaluationTests(ITestOutputHelper output)
             all.Add(await MeasureAsync(TimelinePacker.Pack(items, days: 3, seed)));
         }
 
-        var average = Average(all);
+        var average = CorrelationMetrics.Average(all);
         Assert.True(average.MergeRate <= 0.15 && average.SplitRate <= 0.15, average.ToString());
     }
 
@@ -116,16 +116,6 @@ public sealed class CorrelationEvaluationTests(ITestOutputHelper output)
             }
         }
     }
-
-    private static CorrelationMetrics Average(List<CorrelationMetrics> all) => new(
-        all[0].Incidents,
-        (int)all.Average(m => m.Alerts),
-        all.Average(m => m.IncidentRecall),
-        all.Average(m => m.AlertPrecision),
-        all.Average(m => m.SplitRate),
-        all.Average(m => m.MergeRate),
-        all.Average(m => m.TollAccuracy),
-        all.All(m => m.VersionsWellFormed));
 
     private void AssertFloors(CorrelationMetrics metrics)
     {

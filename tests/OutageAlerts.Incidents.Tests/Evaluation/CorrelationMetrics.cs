@@ -78,6 +78,17 @@ public sealed record CorrelationMetrics(
             wellFormed);
     }
 
+    /// <summary>The mean of several runs (packed timelines with different seeds).</summary>
+    public static CorrelationMetrics Average(IReadOnlyList<CorrelationMetrics> all) => new(
+        all[0].Incidents,
+        (int)Math.Round(all.Average(m => m.Alerts)),
+        all.Average(m => m.IncidentRecall),
+        all.Average(m => m.AlertPrecision),
+        all.Average(m => m.SplitRate),
+        all.Average(m => m.MergeRate),
+        all.Average(m => m.TollAccuracy),
+        all.All(m => m.VersionsWellFormed));
+
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"incidents {Incidents}, alerts {Alerts}, recall {IncidentRecall:0.000}, precision {AlertPrecision:0.000}, " +

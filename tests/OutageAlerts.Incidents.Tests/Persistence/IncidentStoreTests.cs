@@ -16,10 +16,10 @@ public sealed class IncidentStoreTests
     public async Task InsertVersionAsync_SameAlertVersionTwice_RejectedByTheDatabase(StoreProvider provider)
     {
         await using var testStore = await TestStore.CreateAsync(provider);
-        await using var services = testStore.BuildServices(s => s.AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema));
+        await using var services = testStore.BuildServices(s => s.AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema).AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema));
         var store = new IncidentStore(services.GetRequiredService<IStore>());
         var now = Reports.Night;
-        var alert = IncidentSnapshot.Build([ReportFacts.From(Reports.Make("v1", "t", "s", now))]).ToAlert("oa-1", 1, MsgType.Alert, now, []);
+        var alert = IncidentSnapshot.Build([ReportFacts.From(Reports.Make("v1", "t", "s", now))]).ToAlert("oa-1", 1, MsgType.Alert, now, [], []);
         await store.InTransactionAsync(
             async session =>
             {
