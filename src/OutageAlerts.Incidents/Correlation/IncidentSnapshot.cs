@@ -72,8 +72,9 @@ internal sealed record IncidentSnapshot
             Reasons = reasons,
             Sources = [.. ordered.Select(r => new AlertSource(r.Feed, r.ItemId, r.Title, r.Url, r.HasPublished ? r.Published : null))],
             Language = latest.Language,
-            // The most precise place anchors the area.
-            Area = ordered.Where(r => r.Place is not null).MinBy(r => r.Place!.RadiusKm)?.Place,
+            // The most precise place anchors the area. A roundup spanning several regions names cities in passing; a
+            // circle around the first of them would tell subscribers the wrong place, so it anchors nothing.
+            Area = ordered.Where(r => r.Place is not null && (r.Region is not null || r.Regions.Count <= 1)).MinBy(r => r.Place!.RadiusKm)?.Place,
             FirstSeen = ordered.Min(r => r.FetchedAt),
             IndependentSources = independent,
         };
