@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using OutageAlerts.IntegrationTests.Infrastructure;
 
 namespace OutageAlerts.IntegrationTests.Commands;
 
@@ -48,27 +48,6 @@ public sealed class ClassifyCommandTests
         Assert.Equal(["ok1", "ok2"], ids);
     }
 
-    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string stdin, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = System.Text.Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "outage-alerts.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(string stdin, params string[] arguments) =>
+        Executable.RunAsync(arguments, stdin);
 }

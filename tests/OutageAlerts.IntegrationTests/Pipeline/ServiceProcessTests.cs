@@ -19,23 +19,10 @@ public sealed class ServiceProcessTests
         await using var env = await PipelineEnvironment.StartAsync();
         var expected = TestFeeds.All.Count(i => i.Expect.HasFlag(Expect.Webhook));
         var workingDirectory = Directory.CreateTempSubdirectory("outage-alerts-process-");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory.FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "outage-alerts.dll"));
-        start.ArgumentList.Add("run");
-        foreach (var (key, value) in env.Settings())
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
+        var start = Executable.StartInfo(["run"], env.Settings());
+        start.WorkingDirectory = workingDirectory.FullName;
         var http = new Uri($"http://127.0.0.1:{LocalSmtpServer.FreeTcpPort()}/");
         start.Environment["ASPNETCORE_URLS"] = http.AbsoluteUri;
-        start.Environment.Remove("DOTNET_ENVIRONMENT");
-        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
