@@ -72,12 +72,26 @@ public sealed partial class StrikeClassifier : IStrikeClassifier
         var matches = new List<TermMatch<TermDefinition>>(64);
         _data.LexiconFor(text.Language).Match(text, matches);
         var placeMatches = _places.Match(text);
-        var placeMasks = placeMatches.Where(p => p.Payload.MasksTargets || p.Payload.Kind != "landmark").Select(p => (p.Start, p.End)).ToList();
+        var placeMasks = new List<(int Start, int End)>(placeMatches.Count);
+        var towns = new List<(int Start, int End)>(placeMatches.Count);
+        foreach (var p in placeMatches)
+        {
+            if (p.Payload.MasksTargets || p.Payload.Kind != "landmark")
+            {
+                placeMasks.Add((p.Start, p.End));
+            }
+
+            if (p.Payload.Kind is "city" or "oblast")
+            {
+                towns.Add((p.Start, p.End));
+            }
+        }
+
         var evidence = new Evidence(text, matches, placeMasks);
 
         var numbers = _numbers.ReadAll(text);
         var casualties = CasualtyExtractor.Extract(evidence, numbers);
-        var outage = OutageExtractor.Extract(evidence, numbers, casualties);
+        var outage = OutageExtractor.Extract(evidence, numbers, casualties, towns);
         var targetHits = TargetExtractor.Extract(evidence);
         var decision = StrikeDetector.Decide(evidence, casualties, outage, targetHits, placeMatches.Exists(p => p.Payload.Region is not null));
         var reasons = new List<string>(decision.Reasons);
@@ -139,7 +153,7 @@ public sealed partial class StrikeClassifier : IStrikeClassifier
         foreach (var n in evidence.Of(TermKind.Nuclear))
         {
             var sentence = evidence.SentenceOf(n);
-            if (!evidence.IsVoided(sentence) && evidence.InSentence(TermKind.NuclearSupply, sentence))
+            if (!evidence.IsVoided(n) && evidence.InSentence(TermKind.NuclearSupply, sentence))
             {
                 return true;
             }

@@ -44,4 +44,15 @@ public class StrikeClassifierTests
         Assert.Equal(first.Severity, second.Severity);
         Assert.Equal("uk", first.Language);
     }
+
+    [Theory]
+    [InlineData("Odesa without power after drone strike on substations", Contracts.Severity.Extreme)]
+    [InlineData("Izmail without power after drone strike on substations", Contracts.Severity.Severe)]
+    [InlineData("Kharkiv region: drone strike on substations, some consumers without power", Contracts.Severity.Moderate)]
+    public void Classify_WholeTownOutage_IsExtremeOnlyForTheBigCities(string title, Contracts.Severity expected)
+    {
+        var a = TestEngine.Classify(title);
+        Assert.Equal(expected, a.Severity);
+        Assert.Contains(a.Reasons, r => r.EndsWith("→ " + expected, StringComparison.Ordinal));
+    }
 }

@@ -38,7 +38,8 @@ internal static class TestEngine
     {
         var evidence = Evidence(title, summary);
         var numbers = new NumberReader(Data.Numbers).ReadAll(evidence.Text);
-        return OutageExtractor.Extract(evidence, numbers, CasualtyExtractor.Extract(evidence, numbers));
+        var towns = new PlaceResolver(Data).Match(evidence.Text).Where(p => p.Payload.Kind is "city" or "oblast").Select(p => (p.Start, p.End)).ToList();
+        return OutageExtractor.Extract(evidence, numbers, CasualtyExtractor.Extract(evidence, numbers), towns);
     }
 
     public static PlaceResolution Places(string title, string? summary = null)

@@ -38,7 +38,7 @@ internal static class StrikeDetector
         var reasons = new List<string>();
         var negatives = evidence.Of(TermKind.Negative);
         var attack = evidence.Of(TermKind.Attack)
-            .Where(a => a.Payload.Value != "explosion" && !evidence.IsVoided(evidence.SentenceOf(a)))
+            .Where(a => a.Payload.Value != "explosion" && !evidence.IsVoided(a))
             .ToList();
         var counted = casualties.Killed > 0 || casualties.Injured > 0;
 
@@ -80,7 +80,7 @@ internal static class StrikeDetector
             reasons.Add($"attack: \"{evidence.Quote(attack[0])}\"");
         }
 
-        if (evidence.Of(TermKind.Sports).Count >= MinSportsCues && !counted)
+        if (evidence.Of(TermKind.Sports).Length >= MinSportsCues && !counted)
         {
             return No(Sports, "sports report");
         }
@@ -96,14 +96,14 @@ internal static class StrikeDetector
             return No(Statistics, $"{Cue(Statistics)}: aggregate statistics", Urgency.Past);
         }
 
-        if (evidence.Any(TermKind.Negative, Diplomacy) && !HasConcrete(evidence, targets, outage, Diplomacy, requireAttack: false))
+        if (evidence.Any(TermKind.Negative, Diplomacy) && !HasConcrete(evidence, targets, outage, Diplomacy, requireAttack: false, clauseLevel: true))
         {
             return No(Diplomacy, $"{Cue(Diplomacy)}: strikes mentioned only in talks or diplomacy");
         }
 
         foreach (var cls in SentenceClasses)
         {
-            if (evidence.Any(TermKind.Negative, cls) && !HasConcrete(evidence, targets, outage, cls, requireAttack: true))
+            if (evidence.Any(TermKind.Negative, cls) && !HasConcrete(evidence, targets, outage, cls, requireAttack: true, clauseLevel: true))
             {
                 return No(cls, $"{Cue(cls)} with no new strike reported", UrgencyFor(cls));
             }
@@ -161,28 +161,44 @@ internal static class StrikeDetector
 
     /// <summary>
     /// A sentence that reports a strike concretely — attack (or damage in a report about an attack) with a hit
-    /// site, casualties or an outage — and carries no cue of <paramref name="negativeClass"/>.
+    /// site, casualties or an outage — and carries no cue of <paramref name="negativeClass"/>. With
+    /// <paramref name="clauseLevel"/> the cue only has to stay out of the clauses that carry that evidence:
+    /// "Shelling damaged a line, leaving four villages dark as heavy snow slowed repairs" is a strike.
     /// </summary>
-    private static bool HasConcrete(Evidence evidence, IReadOnlyList<TargetHit> targets, OutageFigures outage, string negativeClass, bool requireAttack)
+    private static bool HasConcrete(Evidence evidence, IReadOnlyList<TargetHit> targets, OutageFigures outage, string negativeClass, bool requireAttack, bool clauseLevel = false)
     {
         var text = evidence.Text;
         for (var s = 0; s < text.SentenceCount; s++)
         {
-            if (evidence.IsVoided(s) || evidence.InSentence(TermKind.Negative, negativeClass, s))
+            if (!clauseLevel && evidence.InSentence(TermKind.Negative, negativeClass, s))
             {
                 continue;
             }
 
-            var attackHere = evidence.Of(TermKind.Attack).Any(a => evidence.SentenceOf(a) == s && a.Payload.Value != "explosion");
-            var damageHere = evidence.InSentence(TermKind.Hit, s);
+            bool Usable(int token)
+            {
+                var clause = evidence.ClauseOf(token);
+                return !evidence.IsClauseVoided(clause) && !(clauseLevel && evidence.InClause(TermKind.Negative, negativeClass, clause));
+            }
+
+            bool Present(TermKind kind) => evidence.Of(kind).Any(m => evidence.SentenceOf(m) == s && Usable(m.Start));
+
+            // Beside a cue, a strike clause must say what it did ("shelling damaged a line"), not only name a
+            // target ("despite strikes on generation in spring").
+            bool Effect(int clause) => evidence.InClause(TermKind.Hit, clause) || evidence.InClause(TermKind.Killed, clause)
+                || evidence.InClause(TermKind.Injured, clause) || evidence.InClause(TermKind.Outage, clause);
+
+            var attackHere = evidence.Of(TermKind.Attack).Any(a => evidence.SentenceOf(a) == s && a.Payload.Value != "explosion" && Usable(a.Start)
+                && (!clauseLevel || Effect(evidence.ClauseOf(a))));
+            var damageHere = Present(TermKind.Hit);
             if (!attackHere && (requireAttack || !damageHere))
             {
                 continue;
             }
 
-            var siteHere = targets.Any(t => t.Sentence == s);
-            var casualtyHere = evidence.InSentence(TermKind.Killed, s) || evidence.InSentence(TermKind.Injured, s) || evidence.InSentence(TermKind.Casualties, s);
-            var outageHere = outage.Present && evidence.InSentence(TermKind.Outage, s);
+            var siteHere = targets.Any(t => t.Sentence == s && Usable(t.Token));
+            var casualtyHere = Present(TermKind.Killed) || Present(TermKind.Injured) || Present(TermKind.Casualties);
+            var outageHere = outage.Present && Present(TermKind.Outage);
             if (siteHere || casualtyHere || outageHere)
             {
                 return true;

@@ -51,7 +51,7 @@ internal static class CasualtyExtractor
 
                 if (num.End <= kw.Start)
                 {
-                    var gap = kw.Start - num.End;
+                    var gap = kw.Start - num.End - QualifierTokens(evidence, num.End, kw.Start);
                     if (gap <= BackwardWindow && !KeywordBetween(keywords, num.End, kw.Start))
                     {
                         candidates.Add((k, n, (gap * 2) + 1));
@@ -59,7 +59,7 @@ internal static class CasualtyExtractor
                 }
                 else if (num.Start >= kw.End)
                 {
-                    var gap = num.Start - kw.End;
+                    var gap = num.Start - kw.End - QualifierTokens(evidence, kw.End, num.Start);
                     if (RelayBetween(evidence, kw.End, num.Start) && !KeywordBetween(keywords, kw.End, num.Start))
                     {
                         candidates.Add((k, n, 0));
@@ -75,7 +75,9 @@ internal static class CasualtyExtractor
         candidates.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Number.CompareTo(b.Number));
         var keywordUsed = new bool[keywords.Count];
         var numberUsed = new bool[usable.Count];
-        int? killed = null, injured = null;
+        // "almost 300 injured" in a headline yields to the exact "279" of the body: approximations count only
+        // when no exact figure of the same kind is given.
+        int? killed = null, injured = null, killedApprox = null, injuredApprox = null;
         var reasons = new List<string>();
         var claimed = new HashSet<int>();
         foreach (var (k, n, _) in candidates)
@@ -89,15 +91,32 @@ internal static class CasualtyExtractor
             numberUsed[n] = true;
             var value = (int)usable[n].Value;
             claimed.Add(usable[n].Start);
+            var approx = IsApproximate(evidence, usable[n]);
             if (keywords[k].Killed)
             {
-                killed = Math.Max(killed ?? 0, value);
+                if (approx)
+                {
+                    killedApprox = Math.Max(killedApprox ?? 0, value);
+                }
+                else
+                {
+                    killed = Math.Max(killed ?? 0, value);
+                }
+            }
+            else if (approx)
+            {
+                injuredApprox = Math.Max(injuredApprox ?? 0, value);
             }
             else
             {
                 injured = Math.Max(injured ?? 0, value);
             }
         }
+
+        killed ??= killedApprox;
+        injured ??= injuredApprox;
+        var killedSingle = false;
+        var injuredSingle = false;
 
         bool killedUncounted = false, injuredUncounted = false, killedMany = false, injuredMany = false, injuredFew = false;
         for (var k = 0; k < keywords.Count; k++)
@@ -109,17 +128,33 @@ internal static class CasualtyExtractor
 
             var kw = keywords[k].Match;
             var many = VagueNear(evidence, kw, TermKind.VagueMany);
+            var single = !many && !VagueNear(evidence, kw, TermKind.VagueFew) && SinglePersonNear(evidence, kw);
             if (keywords[k].Killed)
             {
                 killedUncounted = true;
                 killedMany |= many;
+                killedSingle |= single;
             }
             else
             {
                 injuredUncounted = true;
                 injuredMany |= many;
                 injuredFew |= VagueNear(evidence, kw, TermKind.VagueFew);
+                injuredSingle |= single;
             }
+        }
+
+        // "killing the driver", "травмовано жінку": one named person and no figure anywhere else counts one.
+        if (killed is null && killedSingle)
+        {
+            killed = 1;
+            reasons.Add("one person killed (named without a number)");
+        }
+
+        if (injured is null && injuredSingle)
+        {
+            injured = 1;
+            reasons.Add("one person injured (named without a number)");
         }
 
         if (evidence.Any(TermKind.Casualties))
@@ -127,12 +162,12 @@ internal static class CasualtyExtractor
             injuredUncounted = true;
         }
 
-        if (killed is not null)
+        if (killed is not null && !(killedSingle && killed == 1))
         {
             reasons.Add($"{killed} killed");
         }
 
-        if (injured is not null)
+        if (injured is not null && !(injuredSingle && injured == 1))
         {
             reasons.Add($"{injured} injured");
         }
@@ -209,13 +244,90 @@ internal static class CasualtyExtractor
         // "35 пошкоджено", "12 destroyed": a number right before a damage word counts things, not people.
         foreach (var hit in evidence.Of(TermKind.Hit))
         {
-            if (hit.Start == n.End)
+            if (hit.Start == n.End && tokens[hit.Start].Sentence == tokens[n.Start].Sentence)
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    public const int SinglePersonWindow = 3;
+
+    private static bool SinglePersonNear(Evidence evidence, TermMatch<TermDefinition> keyword)
+    {
+        var tokens = evidence.Text.Tokens;
+        var sentence = evidence.SentenceOf(keyword);
+        var found = 0;
+        var counted = -1;
+        foreach (var p in evidence.Of(TermKind.PersonSingle))
+        {
+            // "a 12-year-old" and "a 12-year-old boy" are one person.
+            if (evidence.SentenceOf(p) != sentence || p.Start <= counted)
+            {
+                continue;
+            }
+
+            var near = p.End <= keyword.Start
+                ? keyword.Start - p.End <= SinglePersonWindow && !PunctBetween(tokens, p.End, keyword.Start)
+                : p.Start >= keyword.End && p.Start - keyword.End <= SinglePersonWindow && !PunctBetween(tokens, keyword.End, p.Start);
+            if (near && !SubgroupBefore(evidence, p.Start))
+            {
+                found++;
+                counted = p.End - 1;
+
+                // "a doctor and a nurse were injured": a second person joined to this one by a conjunction.
+                if (evidence.Of(TermKind.PersonSingle).Any(q => q.End <= p.Start && p.Start - q.End == 1 && evidence.SentenceOf(q) == sentence))
+                {
+                    found++;
+                }
+            }
+        }
+
+        // "ранены фельдшер и водитель": two named people are not one.
+        return found == 1;
+    }
+
+    /// <summary>"серед них дитина", "including a child": the person is one of a group already counted.</summary>
+    private static bool SubgroupBefore(Evidence evidence, int token)
+    {
+        foreach (var marker in evidence.Of(TermKind.SubgroupMarker))
+        {
+            if (marker.End <= token && token - marker.End <= 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int QualifierTokens(Evidence evidence, int from, int to)
+    {
+        var count = 0;
+        foreach (var q in evidence.Of(TermKind.Qualifier))
+        {
+            if (q.Start >= from && q.End <= to)
+            {
+                count += q.Length;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsApproximate(Evidence evidence, NumberSpan n)
+    {
+        foreach (var q in evidence.Of(TermKind.Qualifier))
+        {
+            if (q.End == n.Start && q.Payload.Values.Contains("approx"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsPerson(Evidence evidence, int token)

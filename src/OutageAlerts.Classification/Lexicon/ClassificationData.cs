@@ -70,6 +70,7 @@ internal sealed class ClassificationData
             }
         }
 
+        gazetteer.Freeze();
         return new ClassificationData(lexicons, numbers, gazetteer, gazetteerFile.Places);
     }
 
@@ -89,6 +90,7 @@ internal sealed class ClassificationData
             }
         }
 
+        matcher.Freeze();
         return matcher;
     }
 

@@ -85,9 +85,9 @@ internal sealed class PhraseMatcher<T>
             var node = _root;
             for (var k = 0; k < word.Length && node.Children is not null; k++)
             {
-                if (!node.Children.TryGetValue(word[k], out node!))
+                node = node.Child(word[k])!;
+                if (node is null)
                 {
-                    node = null;
                     break;
                 }
 
@@ -184,9 +184,83 @@ internal sealed class PhraseMatcher<T>
 
     private sealed record Pattern(PatternWord[] Words, T Payload);
 
+    /// <summary>
+    /// Turns every node's child dictionary into flat arrays (and the root into a table indexed by character)
+    /// so that matching, the hot path, walks arrays. Call once after the last <see cref="Add"/>; matching
+    /// before that still works through the dictionaries.
+    /// </summary>
+    public void Freeze() => _root.Freeze(isRoot: true);
+
     private sealed class Node
     {
+        /// <summary>Characters below this index are looked up directly in the root table.</summary>
+        private const int DirectTableSize = 0x500;
+
+        private char[]? _keys;
+        private Node[]? _next;
+        private Node?[]? _table;
+
         public Dictionary<char, Node>? Children { get; set; }
+
+        public Node? Child(char c)
+        {
+            if (_table is not null && c < DirectTableSize)
+            {
+                return _table[c];
+            }
+
+            var keys = _keys;
+            if (keys is null)
+            {
+                return Children!.TryGetValue(c, out var n) ? n : null;
+            }
+
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (keys[i] == c)
+                {
+                    return _next![i];
+                }
+            }
+
+            return null;
+        }
+
+        public void Freeze(bool isRoot)
+        {
+            if (Children is null)
+            {
+                return;
+            }
+
+            var keys = new char[Children.Count];
+            var next = new Node[Children.Count];
+            var i = 0;
+            foreach (var (c, child) in Children)
+            {
+                keys[i] = c;
+                next[i] = child;
+                i++;
+                child.Freeze(isRoot: false);
+            }
+
+            if (isRoot)
+            {
+                var table = new Node?[DirectTableSize];
+                for (var k = 0; k < keys.Length; k++)
+                {
+                    if (keys[k] < DirectTableSize)
+                    {
+                        table[keys[k]] = next[k];
+                    }
+                }
+
+                _table = table;
+            }
+
+            _next = next;
+            _keys = keys;
+        }
 
         public List<Pattern>? ExactPatterns { get; set; }
 

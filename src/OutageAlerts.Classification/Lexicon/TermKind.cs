@@ -40,6 +40,12 @@ internal enum TermKind
     VagueFew,
     PersonNoun,
 
+    /// <summary>One person named without a number ("a paramedic", "водій", "женщина"): a casualty word beside it counts one.</summary>
+    PersonSingle,
+
+    /// <summary>"at least", "more than" (value "min") or "almost", "about" (value "approx") before a figure.</summary>
+    Qualifier,
+
     /// <summary>A noun that makes a preceding number something other than people (storeys, drones, years).</summary>
     UnitNoun,
 
@@ -70,6 +76,15 @@ internal enum TermKind
 
     /// <summary>Customer-like units of an outage count; value is a multiplier ("100" for apartment buildings).</summary>
     OutageUnit,
+
+    /// <summary>"the city of", "місто": the place that follows is a town named as a whole.</summary>
+    CityNoun,
+
+    /// <summary>"region", "області": the place before it is a region, not a town.</summary>
+    RegionWord,
+
+    /// <summary>"in", "в": the place after it is where an outage happened, not what was cut off ("в Ізмаїлі перебої").</summary>
+    PlacePreposition,
 
     /// <summary>"restored to": the following count is no longer cut off.</summary>
     Restored,

@@ -4,12 +4,12 @@ using OutageAlerts.Classification.Lexicon;
 namespace OutageAlerts.Classification.Targets;
 
 /// <summary>A site category that the report says was hit, with the words that show it.</summary>
-internal readonly record struct TargetHit(string Category, string Quote, int Sentence);
+internal readonly record struct TargetHit(string Category, string Quote, int Sentence, int Token);
 
 /// <summary>
-/// Keeps a site only when a strike, damage, casualty or outage word stands near it in the same sentence and
-/// the sentence is not voided (bans, talks): "schools switched to remote learning" or "taken to hospital"
-/// name sites that were not hit.
+/// Keeps a site only when a strike, damage, casualty or (for utilities) outage word stands near it in the same
+/// sentence and the sentence is not voided (bans, talks): "schools switched to remote learning", "taken to
+/// hospital" or "a hospital without heating" name sites that were not hit.
 /// </summary>
 internal static class TargetExtractor
 {
@@ -21,23 +21,36 @@ internal static class TargetExtractor
     public static List<TargetHit> Extract(Evidence evidence)
     {
         var targets = evidence.Of(TermKind.Target);
-        var qualified = new bool[targets.Count];
-        for (var i = 0; i < targets.Count; i++)
+        var qualified = new bool[targets.Length];
+        var consumer = new bool[targets.Length];
+        for (var i = 0; i < targets.Length; i++)
         {
             var t = targets[i];
-            if (evidence.IsVoided(evidence.SentenceOf(t)) || IsOutageCount(evidence, t))
+            if (evidence.IsVoided(t) || IsOutageCount(evidence, t))
             {
                 continue;
             }
 
+            // "47 blocks and a hospital without heating", "hospital on generators": a site that is only nearest
+            // to an outage word was cut off, not hit. Only utilities are named for what they lost.
+            var utility = t.Payload.Values.Any(v => TargetVocabulary.Utilities.Contains(v) || v == TargetVocabulary.Telecom);
+            var outageDistance = evidence.DistanceTo(t, TermKind.Outage);
+            var nearestOther = int.MaxValue;
             foreach (var kind in ImpactKinds)
             {
-                if (evidence.DistanceTo(t, kind) <= Window)
+                if (kind != TermKind.Outage)
                 {
-                    qualified[i] = true;
-                    break;
+                    nearestOther = Math.Min(nearestOther, evidence.DistanceTo(t, kind));
                 }
             }
+
+            if (!utility && outageDistance < nearestOther)
+            {
+                consumer[i] = true;
+                continue;
+            }
+
+            qualified[i] = Math.Min(nearestOther, utility ? outageDistance : int.MaxValue) <= Window;
         }
 
         // "A mosque, a school and a kindergarten were damaged": a list shares the fate of its nearest member.
@@ -45,14 +58,14 @@ internal static class TargetExtractor
         do
         {
             changed = false;
-            for (var i = 0; i < targets.Count; i++)
+            for (var i = 0; i < targets.Length; i++)
             {
-                if (qualified[i] || evidence.IsVoided(evidence.SentenceOf(targets[i])))
+                if (qualified[i] || consumer[i] || evidence.IsVoided(targets[i]))
                 {
                     continue;
                 }
 
-                for (var j = 0; j < targets.Count; j++)
+                for (var j = 0; j < targets.Length; j++)
                 {
                     if (qualified[j] && InSameList(evidence, targets[i], targets[j]))
                     {
@@ -66,7 +79,7 @@ internal static class TargetExtractor
         while (changed);
 
         var hits = new List<TargetHit>();
-        for (var i = 0; i < targets.Count; i++)
+        for (var i = 0; i < targets.Length; i++)
         {
             if (!qualified[i])
             {
@@ -75,7 +88,7 @@ internal static class TargetExtractor
 
             foreach (var category in targets[i].Payload.Values)
             {
-                hits.Add(new TargetHit(category, evidence.Quote(targets[i]), evidence.SentenceOf(targets[i])));
+                hits.Add(new TargetHit(category, evidence.Quote(targets[i]), evidence.SentenceOf(targets[i]), targets[i].Start));
             }
         }
 

@@ -34,8 +34,7 @@ internal sealed class AnalyzedText
 
     public static AnalyzedText Create(string title, string? summary, string? declaredLanguage)
     {
-        var joined = string.IsNullOrEmpty(summary) ? title : title + "\n" + summary;
-        var normalized = TextNormalizer.Normalize(joined);
+        var normalized = TextNormalizer.Normalize(title, summary);
         var tokens = new List<Token>(normalized.Length / 5);
         var titleLength = title.Length;
         Tokenizer.Tokenize(normalized, 0, titleLength, 0, tokens);

@@ -63,6 +63,46 @@ internal static class LanguageDetector
             return English;
         }
 
-        return ukrainian > russian ? Ukrainian : Russian;
+        if (ukrainian != russian)
+        {
+            return ukrainian > russian ? Ukrainian : Russian;
+        }
+
+        // "Херсон: снаряд влучив у зупинку" has no letter of its own: short function words decide.
+        return FunctionWordBalance(normalizedText) > 0 ? Ukrainian : Russian;
+    }
+
+    private static readonly HashSet<string> UkrainianWords = new(StringComparer.Ordinal) { "у", "та", "що", "й", "від", "зі", "із", "це", "як" };
+    private static readonly HashSet<string> RussianWords = new(StringComparer.Ordinal) { "и", "что", "это", "от", "из", "со", "как", "во" };
+
+    /// <summary>Ukrainian minus Russian function words (both lists hold words the other language does not use alone).</summary>
+    private static int FunctionWordBalance(string text)
+    {
+        var balance = 0;
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var letter = i < text.Length && text[i] is >= '\u0400' and <= '\u04FF';
+            if (letter && start < 0)
+            {
+                start = i;
+            }
+            else if (!letter && start >= 0)
+            {
+                var word = text[start..i];
+                if (UkrainianWords.Contains(word))
+                {
+                    balance++;
+                }
+                else if (RussianWords.Contains(word))
+                {
+                    balance--;
+                }
+
+                start = -1;
+            }
+        }
+
+        return balance;
     }
 }

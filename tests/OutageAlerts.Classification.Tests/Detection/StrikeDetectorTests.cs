@@ -60,4 +60,26 @@ public class StrikeDetectorTests
         var a = TestEngine.Classify("Ten years on: remembering the first grid attack", "An anniversary look back at the missile strikes on power plants in 2016.");
         Assert.Equal(Contracts.Urgency.Past, a.Urgency);
     }
+
+    [Theory]
+    [InlineData("Ahead of Geneva talks, Russian missiles kill six in Kyiv", "As negotiators prepared for a new round of talks in Geneva, a Russian missile attack on Kyiv killed six people.")]
+    [InlineData("Snow and shelling cut off villages", "Shelling damaged a high-voltage line, leaving four villages without power as heavy snow slowed repair crews.")]
+    [InlineData("Аварійні відключення на Київщині", "Внаслідок ракетного удару застосовано аварійні відключення, стабілізаційні графіки тимчасово не діють.")]
+    public void Classify_StrikeClauseBesideACue_IsAnAlert(string title, string summary)
+    {
+        var a = TestEngine.Classify(title, summary);
+        Assert.True(a.Alert, string.Join(" | ", a.Reasons));
+    }
+
+    [Theory]
+    [InlineData("Putin agrees to halt strikes on Ukrainian energy for 30 days", "Putin ordered the military to pause attacks on Ukraine's energy infrastructure for 30 days, the Kremlin said.")]
+    [InlineData("Глава Минэнерго: зима будет тяжёлой", "Министр заявила, что энергосистема готова к отопительному сезону, несмотря на удары по генерации весной.")]
+    [InlineData("WHO counts over 2,000 attacks on health care since 2022", "The agency verified more than 2,000 attacks on hospitals and ambulances since February 2022, killing over 200 people.")]
+    [InlineData("Parliament approves fund to rebuild energy facilities hit in attacks", "Lawmakers approved a special fund to finance repairs of power plants damaged in Russian strikes.")]
+    [InlineData("Рік після удару по лікарні: відкрили відновлений корпус", "Через рік після ракетного удару по дитячій лікарні прийняли перших пацієнтів.")]
+    public void Classify_StrikesOnlyInTheFrame_IsNotAnAlert(string title, string summary)
+    {
+        var a = TestEngine.Classify(title, summary);
+        Assert.False(a.Alert, string.Join(" | ", a.Reasons));
+    }
 }

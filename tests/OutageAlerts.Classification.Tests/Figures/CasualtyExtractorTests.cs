@@ -68,4 +68,64 @@ public class CasualtyExtractorTests
         var figures = TestEngine.Casualties("Drone hit a house", "No injuries were reported.");
         Assert.False(figures.AnyCasualties);
     }
+
+    [Theory]
+    [InlineData("A drone struck a minibus in Kherson, killing the driver and injuring three passengers.", 1, 3)]
+    [InlineData("A drone hit a private house, destroying it and injuring a 12-year-old boy.", null, 1)]
+    [InlineData("Дрон атакував маршрутку, водій загинув на місці.", 1, null)]
+    [InlineData("Уламки дрона пошкодили будинок, травмовано жінку.", null, 1)]
+    [InlineData("Беспилотник атаковал автобус, погиб водитель.", 1, null)]
+    public void Extract_OnePersonNamedWithoutNumber_CountsOne(string sentence, int? killed, int? injured)
+    {
+        var figures = TestEngine.Casualties("Strike", sentence);
+        Assert.Equal(killed, figures.Killed);
+        Assert.Equal(injured, figures.Injured);
+    }
+
+    [Theory]
+    [InlineData("Дрон атаковал машину скорой помощи, ранены фельдшер и водитель.")]
+    [InlineData("A drone hit the clinic; a doctor and a nurse were injured.")]
+    public void Extract_TwoPeopleNamedWithoutNumber_GivesNoFigure(string sentence)
+    {
+        var figures = TestEngine.Casualties("Strike", sentence);
+        Assert.Null(figures.Injured);
+        Assert.True(figures.InjuredUncounted);
+    }
+
+    [Fact]
+    public void Extract_SubgroupPerson_IsNotCountedAsOne()
+    {
+        var figures = TestEngine.Casualties("Удар", "Поранено кількох людей, серед них дитина.");
+        Assert.Null(figures.Injured);
+    }
+
+    [Fact]
+    public void Extract_ApproximateHeadlineFigure_YieldsToExactBodyFigure()
+    {
+        var figures = TestEngine.Casualties("Ракетный удар по Днепру: почти 300 раненых", "Погибли семнадцать человек, ранены 279.");
+        Assert.Equal(279, figures.Injured);
+        Assert.Equal(17, figures.Killed);
+    }
+
+    [Fact]
+    public void Extract_QualifierWords_DoNotPushAFigureOutOfReach()
+    {
+        var figures = TestEngine.Casualties("Kyiv attack", "The attack killed at least nine people and wounded more than 70, officials said.");
+        Assert.Equal(9, figures.Killed);
+        Assert.Equal(70, figures.Injured);
+    }
+
+    [Fact]
+    public void Extract_NumberEndingSentenceBeforeDamageWord_StillCounts()
+    {
+        var figures = TestEngine.Casualties("Суми: удар по центру міста", "Загинули 34 людини, поранено 117. Пошкоджено тролейбус.");
+        Assert.Equal(117, figures.Injured);
+    }
+
+    [Fact]
+    public void Extract_OneOfTheGroup_IsASubgroupNotTheTotal()
+    {
+        var figures = TestEngine.Casualties("Port attack", "One of the port employees injured in the strike died in hospital. Twelve people are being treated for wounds.");
+        Assert.Equal(12, figures.Injured);
+    }
 }

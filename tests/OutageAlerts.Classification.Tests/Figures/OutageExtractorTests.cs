@@ -42,4 +42,41 @@ public class OutageExtractorTests
         };
         Assert.True(actual);
     }
+
+    [Theory]
+    [InlineData("Kremenchuk without power after strike", "Russian missiles hit an energy facility overnight.")]
+    [InlineData("Удар по енергетиці", "Знеструмлено Кременчук, критична інфраструктура працює від генераторів.")]
+    [InlineData("Strike on energy facility", "A missile hit an energy facility, leaving the town of Chortkiv without electricity.")]
+    [InlineData("Атака дронов", "Беспилотники повредили подстанцию, без света остались несколько сёл, включая сам город.")]
+    public void Extract_TownNamedAsCutOff_IsWholeCity(string title, string summary)
+    {
+        Assert.True(TestEngine.Outage(title, summary).WholeCity);
+    }
+
+    [Theory]
+    [InlineData("Росія вдарила по енергетиці Одещини, в Ізмаїлі перебої з водою", "Пошкоджено енергетичну інфраструктуру.")]
+    [InlineData("Strike on Hodeidah", "Air strikes hit the power station, leaving parts of the city without electricity.")]
+    [InlineData("Kharkiv region without power after strike", "Drones hit substations overnight.")]
+    [InlineData("Kyiv: 40,000 households without power", "A missile hit a substation.")]
+    public void Extract_PlaceOnlyLocatingAnOutage_IsNotWholeCity(string title, string summary)
+    {
+        Assert.False(TestEngine.Outage(title, summary).WholeCity);
+    }
+
+    [Theory]
+    [InlineData("Drones hit a warehouse in Lutsk. There were no casualties or power cuts.")]
+    [InlineData("Влучання в склад. Постраждалих і знеструмлень немає.")]
+    public void Extract_NegatedOutage_IsNoOutage(string sentence)
+    {
+        var outage = TestEngine.Outage("Strike", sentence);
+        Assert.False(outage.Present);
+    }
+
+    [Theory]
+    [InlineData("Power is back for 120,000 customers in Odesa, 80,000 still cut off.", 80_000)]
+    [InlineData("Russian drones struck a heating plant overnight, cutting heat to about 25,000 residents.", 25_000)]
+    public void Extract_CountNextToOutageWords_IsCustomers(string sentence, long expected)
+    {
+        Assert.Equal(expected, TestEngine.Outage("Outage", sentence).Customers);
+    }
 }

@@ -46,4 +46,14 @@ public class PlaceResolverTests
         var known = TestEngine.Data.Places.Select(p => p.Region).ToHashSet();
         Assert.All(codes, c => Assert.Contains(c, known));
     }
+
+    [Theory]
+    [InlineData("Удар по Києву: загинули четверо", "Ракета влучила в багатоповерхівку в Дніпровському районі.", "UA-30")]
+    [InlineData("Saada detention centre hit", "Air strikes hit a detention centre in Saada.", "YE-SD")]
+    [InlineData("Мьянма: авиаудар", "Военные нанесли авиаудар по монастырю в области Сагайн.", "MM-01")]
+    [InlineData("Газа", "Обстрел палаточного лагеря в Дейр-эль-Бале.", "PS-DEB")]
+    public void Resolve_LessCommonForms_MapToRegion(string title, string summary, string region)
+    {
+        Assert.Equal(region, TestEngine.Places(title, summary).Region);
+    }
 }

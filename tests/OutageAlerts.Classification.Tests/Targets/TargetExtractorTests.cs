@@ -32,4 +32,28 @@ public class TargetExtractorTests
         var a = TestEngine.Classify("Drone attack on Odesa substation", "The strike left parts of the city without power and water.");
         Assert.Contains("water", a.Targets);
     }
+
+    [Theory]
+    [InlineData("Missile destroys Dnipro boiler house", "A missile destroyed a boiler house overnight, leaving 47 apartment blocks and a hospital without heating.")]
+    [InlineData("Черкаси: дрон влучив у котельню", "Після атаки пошкоджено котельню, без тепла залишився весь район, міська лікарня на генераторі.")]
+    [InlineData("Днепр: ракета уничтожила котельную", "Без отопления остались 47 многоквартирных домов и больница.")]
+    public void Classify_SitesThatOnlyLostSupply_AreNotTargets(string title, string summary)
+    {
+        var a = TestEngine.Classify(title, summary);
+        Assert.True(a.Alert, string.Join(" | ", a.Reasons));
+        Assert.Equal(["heating"], a.Targets);
+    }
+
+    [Theory]
+    [InlineData("Миколаївщина: дрон пошкодив водоочисну станцію", "water")]
+    [InlineData("Одеса: дрон влучив у автозаправну станцію", "commercial")]
+    [InlineData("Херсон: снаряд влучив у зупинку", "transport")]
+    [InlineData("Газа: авиаудар по трёхэтажному дому в Хан-Юнисе", "residential")]
+    [InlineData("Курская область: дрон атаковал микроавтобус", "transport")]
+    public void Classify_QualifiedStationsAndSingleSites_MapToTheirCategory(string title, string expected)
+    {
+        var a = TestEngine.Classify(title);
+        Assert.True(a.Alert, string.Join(" | ", a.Reasons));
+        Assert.Equal([expected], a.Targets);
+    }
 }
