@@ -14,5 +14,5 @@ public static class ClassificationTelemetry
 
     /// <summary>Reports classified, tagged with language and outcome.</summary>
     public static readonly Counter<long> Classified = Meter.CreateCounter<long>(
-        "outage_alerts.classification.reports", unit: "{report}", description: "Reports classified, by language and outcome.");
+        "outagealerts.classification.reports", unit: "{report}", description: "Reports classified, by language and outcome.");
 }

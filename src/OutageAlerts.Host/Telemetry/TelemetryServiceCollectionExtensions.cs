@@ -13,6 +13,11 @@ public static class TelemetryServiceCollectionExtensions
     // Every area names its ActivitySource and Meter "OutageAlerts.<Area>".
     private const string OwnSources = "OutageAlerts.*";
 
+    private static readonly double[] FetchSecondsBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60];
+
+    private static readonly double[] LatencyMillisecondsBuckets =
+        [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000, 3_600_000];
+
     // MassTransit's ActivitySource and Meter; its spans carry the trace across RabbitMQ.
     private const string MassTransitSource = "MassTransit";
 
@@ -39,6 +44,10 @@ public static class TelemetryServiceCollectionExtensions
                 .AddHttpClientInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
+                // The default buckets (0…10,000) put every feed fetch in the first one and every delivery slower
+                // than 10 s in the overflow, which would make both latency panels and alert rules blind.
+                .AddView("outagealerts.feed.fetch.duration", new ExplicitBucketHistogramConfiguration { Boundaries = FetchSecondsBuckets })
+                .AddView("outagealerts.delivery.latency", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyMillisecondsBuckets })
                 .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
