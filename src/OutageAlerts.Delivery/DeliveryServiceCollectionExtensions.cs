@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using OutageAlerts.Delivery.Admin;
 using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Email;
 using OutageAlerts.Delivery.Log;
@@ -56,6 +57,17 @@ public static class DeliveryServiceCollectionExtensions
         }
 
         services.AddStoreMigration(DeliveryLog.MigrationId, DeliveryLog.MigrationSql);
+        services.AddStoreMigration(AlertArchive.MigrationId, AlertArchive.MigrationSql);
+        services.AddStoreMigration(DeliveryRetries.MigrationId, DeliveryRetries.MigrationSql);
+        services.AddStoreMigration(DisabledEndpoints.MigrationId, DisabledEndpoints.MigrationSql);
+        services.AddStoreMigration(SmsStatuses.MigrationId, SmsStatuses.MigrationSql);
+        services.AddOptions<AdminOptions>()
+            .Bind(configuration.GetSection(AdminOptions.SectionName))
+            .Validate(o => o.ApiKeys.All(k => k.Key.Length >= AdminOptions.MinKeyLength),
+                $"{AdminOptions.SectionName}:ApiKeys:N:Key must be at least {AdminOptions.MinKeyLength} characters.")
+            .Validate(o => o.ApiKeys.All(k => k.Scopes.All(s => s is AdminOptions.ReadScope or AdminOptions.WriteScope)),
+                $"{AdminOptions.SectionName}:ApiKeys:N:Scopes may hold only {AdminOptions.ReadScope} and {AdminOptions.WriteScope}.")
+            .ValidateOnStart();
 
         services.AddOptions<DeliveryOptions>()
             .Bind(configuration.GetSection(DeliveryOptions.SectionName))
@@ -64,11 +76,18 @@ public static class DeliveryServiceCollectionExtensions
                 $"{DeliveryOptions.SectionName}:RetryMinInterval must not be longer than RetryMaxInterval.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.SectionName));
-        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.SectionName));
+        services.AddOptions<SmsOptions>()
+            .Bind(configuration.GetSection(SmsOptions.SectionName))
+            .Validate(o => o.MaxPerSecond is >= 0 and <= 1000, $"{SmsOptions.SectionName}:MaxPerSecond must be between 0 and 1000.")
+            .ValidateOnStart();
         services.AddOptions<WebhookOptions>()
             .Bind(configuration.GetSection(WebhookOptions.SectionName))
             .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromMinutes(5),
                 $"{WebhookOptions.SectionName}:Timeout must be between 00:00:01 and 00:05:00.")
+            .Validate(o => o.RetrySchedule is null || o.RetrySchedule.All(w => w >= TimeSpan.Zero && w <= WebhookOptions.MaxRetryAfter),
+                $"{WebhookOptions.SectionName}:RetrySchedule entries must be between 00:00:00 and 1.00:00:00.")
+            .Validate(o => o.RetryPollInterval >= TimeSpan.FromMilliseconds(10) && o.RetryPollInterval <= TimeSpan.FromMinutes(10),
+                $"{WebhookOptions.SectionName}:RetryPollInterval must be between 00:00:00.010 and 00:10:00.")
             .ValidateOnStart();
 
         var subscriptions = configuration.GetSection(SubscriptionsOptions.SectionName);
@@ -81,7 +100,15 @@ public static class DeliveryServiceCollectionExtensions
 
         services.TryAddSingleton<DeliveryLog>();
         services.TryAddSingleton<OutboxWriter>();
+        services.TryAddSingleton<SmtpConnectionPool>();
+        services.TryAddSingleton<SmsRateLimiter>();
+        services.TryAddSingleton<AlertArchive>();
+        services.TryAddSingleton<DeliveryRetries>();
+        services.TryAddSingleton<DisabledEndpoints>();
+        services.TryAddSingleton<SmsStatuses>();
         services.TryAddSingleton<DeliveryDispatcher>();
+        services.TryAddSingleton<DeliveryRetryPump>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryRetryPump>());
         services.AddSingleton<IChannelSender, WebhookSender>();
         services.AddSingleton<IChannelSender, EmailSender>();
         services.AddSingleton<IChannelSender, SmsSender>();

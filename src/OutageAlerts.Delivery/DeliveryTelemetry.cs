@@ -23,4 +23,12 @@ public static class DeliveryTelemetry
     /// <summary>From the first fetch of the incident's report to a successful delivery.</summary>
     public static Histogram<double> Latency { get; } = Meter.CreateHistogram<double>(
         "outagealerts.delivery.latency", unit: "ms", description: "Time from first fetch of a report to its delivery.");
+
+    /// <summary>Webhook endpoints turned off because they answered 410 Gone.</summary>
+    public static Counter<long> EndpointsDisabled { get; } = Meter.CreateCounter<long>(
+        "outagealerts.delivery.endpoints_disabled", unit: "{endpoint}", description: "Webhook endpoints disabled after 410 Gone.");
+
+    /// <summary>Deliveries not sent because a silence, quiet hours, a rate cap or a digest held them back, by <c>reason</c>.</summary>
+    public static Counter<long> Held { get; } = Meter.CreateCounter<long>(
+        "outagealerts.delivery.held", unit: "{delivery}", description: "Deliveries held back by silences, quiet hours, caps or digests.");
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OutageAlerts.Delivery;
+using OutageAlerts.Delivery.Admin;
 using OutageAlerts.Host.Messaging;
 using OutageAlerts.Host.Telemetry;
 using OutageAlerts.Ingestion;
@@ -41,6 +42,10 @@ public static class ServiceHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
         app.MapPrometheusScrapingEndpoint(TelemetryServiceCollectionExtensions.MetricsPath);
+        if (roles.HasFlag(ServiceRoles.Delivery))
+        {
+            app.MapDeliveryAdminApi();
+        }
         return app;
     }
 }

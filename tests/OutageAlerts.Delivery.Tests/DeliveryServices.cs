@@ -30,10 +30,9 @@ internal sealed class DeliveryServices : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "outage-alerts-delivery-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        var all = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase)
-        {
-            ["ConnectionStrings:OutageAlerts"] = $"Data Source={Path.Combine(directory, "store.db")}",
-        };
+        var all = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase);
+        // A test that brings its own store (TestStore: SQLite or PostgreSQL) keeps it.
+        all.TryAdd("ConnectionStrings:OutageAlerts", $"Data Source={Path.Combine(directory, "store.db")}");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var time = new FakeTimeProvider(Now);
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);

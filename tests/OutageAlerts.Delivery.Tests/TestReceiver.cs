@@ -21,6 +21,9 @@ internal sealed class TestReceiver : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The body of error answers; a generic JSON message unless a test sets its own.</summary>
+    public string AnswerBody { get; set; } = "{\"message\":\"test receiver says no\"}";
+
     public static async Task<TestReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -70,7 +73,8 @@ internal sealed class TestReceiver : IAsyncDisposable
         context.Response.StatusCode = _statuses.TryDequeue(out var status) ? status : StatusCodes.Status200OK;
         if (status >= 400)
         {
-            await context.Response.WriteAsync("{\"message\":\"test receiver says no\"}");
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(AnswerBody);
         }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery.Log;
 using OutageAlerts.Delivery.Routing;
 using OutageAlerts.Delivery.Subscriptions;
+using OutageAlerts.Delivery.Webhooks;
 using OutageAlerts.Delivery.Wording;
 
 namespace OutageAlerts.Delivery.Dispatch;
@@ -16,27 +17,47 @@ public sealed partial class DeliveryDispatcher
 {
     private readonly Dictionary<DeliveryChannel, IChannelSender> _senders;
     private readonly DeliveryLog _log;
+    private readonly AlertArchive _archive;
+    private readonly DeliveryRetries _retries;
+    private readonly DisabledEndpoints _disabled;
     private readonly IOptionsMonitor<SubscriptionsOptions> _subscriptions;
+    private readonly IOptionsMonitor<WebhookOptions> _webhooks;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryDispatcher> _logger;
 
     public DeliveryDispatcher(
         IEnumerable<IChannelSender> senders,
         DeliveryLog log,
+        AlertArchive archive,
+        DeliveryRetries retries,
+        DisabledEndpoints disabled,
         IOptionsMonitor<SubscriptionsOptions> subscriptions,
+        IOptionsMonitor<WebhookOptions> webhooks,
         TimeProvider time,
         ILogger<DeliveryDispatcher> logger)
     {
         _senders = senders.ToDictionary(s => s.Channel);
         _log = log;
+        _archive = archive;
+        _retries = retries;
+        _disabled = disabled;
         _subscriptions = subscriptions;
+        _webhooks = webhooks;
         _time = time;
         _logger = logger;
     }
 
     /// <summary>
-    /// Delivers once. A transient failure throws <see cref="TransientDeliveryException"/> so the consumer's retry
-    /// policy runs again; on the <paramref name="lastAttempt"/> it is logged as failed first.
+    /// Webhooks retry on Standard Webhooks' schedule of hours, kept in the store (<see cref="DeliveryRetries"/>);
+    /// email and SMS retry within minutes through the consumer's retry policy.
+    /// </summary>
+    public static bool RetriesFromStore(DeliveryChannel channel) => channel == DeliveryChannel.Webhook;
+
+    /// <summary>
+    /// Delivers once. For channels that retry from the store, a transient failure schedules the next attempt there
+    /// and returns <see cref="DeliveryOutcome.Transient"/>. For the others it throws
+    /// <see cref="TransientDeliveryException"/> so the consumer's retry policy runs again; on the
+    /// <paramref name="lastAttempt"/> it is logged as failed first.
     /// </summary>
     public async Task<DeliveryOutcome?> DeliverAsync(
         IAlertDelivery delivery, DeliveryChannel channel, int attempt, bool lastAttempt, CancellationToken cancellationToken)
@@ -62,10 +83,29 @@ public sealed partial class DeliveryDispatcher
         var key = new DeliveryKey(alert.AlertId, alert.Version, subscription.Id);
         var recipient = Recipient(subscription);
         var masked = Masked(subscription);
-        if (!await _log.TryBeginAttemptAsync(key, channel, recipient, delivery.Kind, cancellationToken))
+        await _archive.StoreAsync(delivery, cancellationToken);
+        var storedRetries = RetriesFromStore(channel);
+        if (storedRetries && await _disabled.FindAsync(subscription.Id, recipient, cancellationToken) is { } gone)
+        {
+            var reason = $"endpoint disabled since {AlertWording.Timestamp(gone.DisabledAt)}: {gone.Reason}";
+            await _log.RecordNotSentAsync(key, channel, recipient, delivery.Kind, reason, cancellationToken);
+            await _retries.RemoveAsync(key, CancellationToken.None);
+            LogEndpointDisabledSkip(alert.AlertId, alert.Version, subscription.Id, masked);
+            Count(channel, "disabled", activity);
+            return DeliveryOutcome.Permanent;
+        }
+
+        var attempts = await _log.BeginAttemptAsync(key, channel, recipient, delivery.Kind, cancellationToken);
+        activity?.SetTag("outagealerts.delivery.attempt", attempts);
+        if (attempts == 0)
         {
             LogAlreadyDelivered(alert.AlertId, alert.Version, subscription.Id, channel);
             Count(channel, "skipped", activity);
+            if (storedRetries)
+            {
+                await _retries.RemoveAsync(key, CancellationToken.None);
+            }
+
             return DeliveryOutcome.Delivered;
         }
 
@@ -85,7 +125,12 @@ public sealed partial class DeliveryDispatcher
         {
             case DeliveryOutcome.Delivered:
                 await _log.MarkDeliveredAsync(key, CancellationToken.None);
-                LogDelivered(alert.AlertId, alert.Version, subscription.Id, channel, masked, attempt + 1);
+                if (storedRetries)
+                {
+                    await _retries.RemoveAsync(key, CancellationToken.None);
+                }
+
+                LogDelivered(alert.AlertId, alert.Version, subscription.Id, channel, masked, attempts);
                 Count(channel, "delivered", activity);
                 if (alert.FirstSeen is { } firstSeen)
                 {
@@ -98,19 +143,65 @@ public sealed partial class DeliveryDispatcher
 
             case DeliveryOutcome.Permanent:
                 await _log.MarkAttemptFailedAsync(key, result.Error ?? "failed", final: true, CancellationToken.None);
+                if (storedRetries)
+                {
+                    await _retries.RemoveAsync(key, CancellationToken.None);
+                }
+
+                if (storedRetries && result.EndpointGone)
+                {
+                    await _disabled.DisableAsync(subscription.Id, recipient, result.Error ?? "gone", CancellationToken.None);
+                    LogEndpointDisabled(subscription.Id, masked, result.Error);
+                    DeliveryTelemetry.EndpointsDisabled.Add(1, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
+                }
+
                 LogPermanentFailure(alert.AlertId, alert.Version, subscription.Id, channel, masked, result.Error);
                 Count(channel, "failed", activity);
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 return DeliveryOutcome.Permanent;
 
             default:
-                await _log.MarkAttemptFailedAsync(key, result.Error ?? "failed", final: lastAttempt, CancellationToken.None);
-                LogTransientFailure(alert.AlertId, alert.Version, subscription.Id, channel, masked, attempt + 1, lastAttempt, result.Error);
-                Count(channel, lastAttempt ? "failed" : "retrying", activity);
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+                if (storedRetries)
+                {
+                    await ScheduleRetryAsync(key, channel, attempts, result, masked, activity);
+                    return DeliveryOutcome.Transient;
+                }
+
+                await _log.MarkAttemptFailedAsync(key, result.Error ?? "failed", final: lastAttempt, CancellationToken.None);
+                LogTransientFailure(alert.AlertId, alert.Version, subscription.Id, channel, masked, attempts, lastAttempt, result.Error);
+                Count(channel, lastAttempt ? "failed" : "retrying", activity);
                 throw new TransientDeliveryException(
                     $"{channel} delivery of {alert.AlertId} v{alert.Version} to {subscription.Id} failed: {result.Error}");
         }
+    }
+
+    /// <summary>
+    /// Schedules the next attempt after the <paramref name="attempts"/>-th failed one: after the receiver's
+    /// Retry-After when it gave one, otherwise after the schedule's wait; gives up when the schedule is used up.
+    /// </summary>
+    private async Task ScheduleRetryAsync(
+        DeliveryKey key, DeliveryChannel channel, int attempts, DeliveryResult result, string masked, Activity? activity)
+    {
+        var schedule = _webhooks.CurrentValue.EffectiveRetrySchedule;
+        var error = result.Error ?? "failed";
+        if (attempts > schedule.Count)
+        {
+            await _log.MarkAttemptFailedAsync(key, error, final: true, CancellationToken.None);
+            await _retries.RemoveAsync(key, CancellationToken.None);
+            LogTransientFailure(key.AlertId, key.Version, key.SubscriptionId, channel, masked, attempts, true, error);
+            Count(channel, "failed", activity);
+            return;
+        }
+
+        var wait = result.RetryAfter is { } asked
+            ? (asked > WebhookOptions.MaxRetryAfter ? WebhookOptions.MaxRetryAfter : asked)
+            : schedule[attempts - 1];
+        var due = _time.GetUtcNow() + wait;
+        await _log.MarkAttemptFailedAsync(key, error, final: false, CancellationToken.None);
+        await _retries.ScheduleAsync(key, channel, due, CancellationToken.None);
+        LogRetryScheduled(key.AlertId, key.Version, key.SubscriptionId, channel, masked, attempts, due, error);
+        Count(channel, "retrying", activity);
     }
 
     internal static string Masked(Subscription subscription) => subscription.Channel switch
@@ -139,6 +230,18 @@ public sealed partial class DeliveryDispatcher
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Delivered alert {AlertId} v{Version} to subscription {SubscriptionId} over {Channel} ({Recipient}) on attempt {Attempt}")]
     private partial void LogDelivered(string alertId, int version, string subscriptionId, DeliveryChannel channel, string recipient, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Delivery of alert {AlertId} v{Version} to subscription {SubscriptionId} over {Channel} ({Recipient}) failed on attempt {Attempt}; next attempt at {DueAt:o}: {Error}")]
+    private partial void LogRetryScheduled(string alertId, int version, string subscriptionId, DeliveryChannel channel, string recipient, int attempt, DateTimeOffset dueAt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Webhook endpoint of subscription {SubscriptionId} ({Recipient}) answered 410 Gone and is disabled: {Error}")]
+    private partial void LogEndpointDisabled(string subscriptionId, string recipient, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Alert {AlertId} v{Version} is not sent to subscription {SubscriptionId} ({Recipient}): its endpoint is disabled")]
+    private partial void LogEndpointDisabledSkip(string alertId, int version, string subscriptionId, string recipient);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Alert {AlertId} v{Version} was already delivered to subscription {SubscriptionId} over {Channel}; not sending again")]

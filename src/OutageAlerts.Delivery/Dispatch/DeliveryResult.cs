@@ -16,9 +16,18 @@ public sealed record DeliveryResult(DeliveryOutcome Outcome, string? Error = nul
 {
     public static DeliveryResult Delivered { get; } = new(DeliveryOutcome.Delivered);
 
-    public static DeliveryResult Transient(string error) => new(DeliveryOutcome.Transient, error);
+    /// <summary>How long the receiver asked us to wait (HTTP <c>Retry-After</c> on 429 or 503), if it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The receiver said the endpoint is gone for good (HTTP 410): nothing more is sent to it.</summary>
+    public bool EndpointGone { get; init; }
+
+    public static DeliveryResult Transient(string error, TimeSpan? retryAfter = null) =>
+        new(DeliveryOutcome.Transient, error) { RetryAfter = retryAfter };
 
     public static DeliveryResult Permanent(string error) => new(DeliveryOutcome.Permanent, error);
+
+    public static DeliveryResult Gone(string error) => new(DeliveryOutcome.Permanent, error) { EndpointGone = true };
 }
 
 /// <summary>Thrown to hand a transient failure to the consumer's retry policy.</summary>

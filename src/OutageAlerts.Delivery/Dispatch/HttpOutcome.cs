@@ -8,7 +8,8 @@ internal static class HttpOutcome
 {
     private const int MaxDetailLength = 300;
 
-    public static async Task<DeliveryResult> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<DeliveryResult> FromResponseAsync(
+        HttpResponseMessage response, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var code = (int)response.StatusCode;
         if (code is >= 200 and <= 299)
@@ -18,7 +19,27 @@ internal static class HttpOutcome
 
         var detail = await ReadDetailAsync(response, cancellationToken);
         var error = $"HTTP {code} {response.ReasonPhrase}{detail}";
-        return IsPermanent(response.StatusCode) ? DeliveryResult.Permanent(error) : DeliveryResult.Transient(error);
+        if (response.StatusCode == HttpStatusCode.Gone)
+        {
+            return DeliveryResult.Gone(error);
+        }
+
+        return IsPermanent(response.StatusCode)
+            ? DeliveryResult.Permanent(error)
+            : DeliveryResult.Transient(error, RetryAfter(response, now));
+    }
+
+    /// <summary>The wait a 429 or 503 asks for, as seconds or as an HTTP date; null when absent or meaningless.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+            || response.Headers.RetryAfter is not { } header)
+        {
+            return null;
+        }
+
+        var wait = header.Delta ?? (header.Date is { } date ? date - now : null);
+        return wait is { } w && w < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
     /// <summary>4xx other than 408 and 429 says the request itself is wrong; anything else may pass later.</summary>

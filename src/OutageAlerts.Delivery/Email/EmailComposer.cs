@@ -4,21 +4,37 @@ using System.Text;
 using MimeKit;
 using OutageAlerts.Contracts;
 using OutageAlerts.Delivery.Routing;
+using OutageAlerts.Delivery.Subscriptions;
 using OutageAlerts.Delivery.Wording;
 
 namespace OutageAlerts.Delivery.Email;
 
-/// <summary>Builds the alert email: multipart/alternative with a plain-text part and an HTML part saying the same.</summary>
+/// <summary>
+/// Builds the alert email: multipart/alternative with a plain-text part and an HTML part saying the same, in
+/// the subscription's language (or the alert's), English or Ukrainian.
+/// </summary>
 internal static class EmailComposer
 {
     private const string MessageIdDomain = "outage-alerts.invalid";
+    public const string SubscriptionIdPlaceholder = "{subscriptionId}";
 
-    public static MimeMessage Compose(IAlertDelivery delivery, string to, string from, DateTimeOffset now)
+    public static MimeMessage Compose(IAlertDelivery delivery, Subscription subscription, SmtpOptions smtp, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(subscription);
+        ArgumentNullException.ThrowIfNull(smtp);
+        var message = Compose(delivery, subscription.Target, smtp.From, now, WordingLocale.For(subscription.Language, delivery.Alert.Language));
+        AddUnsubscribe(message, subscription.Id, smtp);
+        return message;
+    }
+
+    public static MimeMessage Compose(IAlertDelivery delivery, string to, string from, DateTimeOffset now, WordingLocale? locale = null)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var l = locale ?? WordingLocale.English;
         var alert = delivery.Alert;
         var message = new MimeMessage
         {
-            Subject = AlertWording.Subject(delivery.Kind, alert),
+            Subject = AlertWording.Subject(delivery.Kind, alert, l),
             Date = now,
             // Stable ids let mail clients thread all versions of one incident and drop duplicates.
             MessageId = MessageId(alert.AlertId, alert.Version, delivery.SubscriptionId),
@@ -36,9 +52,30 @@ internal static class EmailComposer
         message.Headers.Add("X-OutageAlerts-Version", alert.Version.ToString(CultureInfo.InvariantCulture));
         message.Headers.Add("X-OutageAlerts-Severity", alert.Severity.ToString());
 
-        var body = new BodyBuilder { TextBody = Text(delivery), HtmlBody = Html(delivery) };
+        var body = new BodyBuilder { TextBody = Text(delivery, l), HtmlBody = Html(delivery, l) };
         message.Body = body.ToMessageBody();
         return message;
+    }
+
+    /// <summary>
+    /// RFC 2369 <c>List-Unsubscribe</c>: a mail to the sender naming the subscription, and the operator's https
+    /// page when one is configured, which RFC 8058 one-click unsubscription then applies to.
+    /// </summary>
+    private static void AddUnsubscribe(MimeMessage message, string subscriptionId, SmtpOptions smtp)
+    {
+        var from = MailboxAddress.Parse(smtp.From).Address;
+        var links = new List<string>(2);
+        if (!string.IsNullOrWhiteSpace(smtp.UnsubscribeUrl))
+        {
+            links.Add($"<{smtp.UnsubscribeUrl.Replace(SubscriptionIdPlaceholder, Uri.EscapeDataString(subscriptionId), StringComparison.Ordinal)}>");
+        }
+
+        links.Add($"<mailto:{from}?subject={Uri.EscapeDataString("unsubscribe " + subscriptionId)}>");
+        message.Headers.Add("List-Unsubscribe", string.Join(", ", links));
+        if (smtp.UnsubscribeUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
     }
 
     private static string MessageId(string alertId, int version, string subscriptionId)
@@ -52,39 +89,40 @@ internal static class EmailComposer
         return $"{local}@{MessageIdDomain}";
     }
 
-    private static IEnumerable<(string Label, string Value)> Facts(IAlertDelivery delivery)
+    private static IEnumerable<(string Label, string Value)> Facts(IAlertDelivery delivery, WordingLocale l)
     {
         var alert = delivery.Alert;
-        yield return ("What", alert.Description);
-        yield return ("Where", alert.Country is null ? AlertWording.Place(alert) : $"{AlertWording.Place(alert)}, {alert.Country}");
-        yield return ("When", $"{AlertWording.Timestamp(alert.Sent)} (first seen {AlertWording.Timestamp(alert.FirstSeen ?? alert.Sent)})");
-        yield return ("Casualties", AlertWording.Casualties(alert));
-        yield return ("Outage", AlertWording.Outage(alert) ?? "none reported");
-        yield return ("Severity", $"{alert.Severity} (urgency {alert.Urgency}, certainty {alert.Certainty})");
+        var place = AlertWording.Place(alert, l);
+        yield return (l.What, alert.Description);
+        yield return (l.Where, AlertWording.CountryName(alert, l) is { } country ? $"{place}, {country}" : place);
+        yield return (l.When, $"{AlertWording.Timestamp(alert.Sent)} ({l.FirstSeen} {AlertWording.Timestamp(alert.FirstSeen ?? alert.Sent)})");
+        yield return (l.Casualties, AlertWording.Casualties(alert, l));
+        yield return (l.Outage, AlertWording.Outage(alert, l) ?? l.NoneReported);
+        yield return (l.Severity, l.Format(l.SeverityDetail, alert.Severity, alert.Urgency, alert.Certainty));
         if (delivery.Kind == AlertEventKind.Cancelled && !string.IsNullOrWhiteSpace(delivery.CancelReason))
         {
-            yield return ("Cancelled because", delivery.CancelReason);
+            yield return (l.CancelledBecause, delivery.CancelReason);
         }
     }
 
-    private static string Text(IAlertDelivery delivery)
+    private static string Text(IAlertDelivery delivery, WordingLocale l)
     {
         var alert = delivery.Alert;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{AlertWording.Label(delivery.Kind)}: {AlertWording.Subject(delivery.Kind, alert)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{AlertWording.Label(delivery.Kind, l)}: {AlertWording.Subject(delivery.Kind, alert, l)}");
         text.AppendLine();
         text.AppendLine(alert.Headline);
         text.AppendLine();
-        foreach (var (label, value) in Facts(delivery))
+        foreach (var (label, value) in Facts(delivery, l))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"{label}: {value}");
         }
 
-        AppendList(text, "What changed since the previous version", alert.Changes);
-        AppendList(text, "Why this severity", alert.Reasons);
-        AppendList(text, "Sources", alert.Sources.Select(SourceLine));
+        AppendList(text, l.Changes, alert.Changes);
+        AppendList(text, l.Reasons, alert.Reasons);
+        AppendList(text, l.Sources, alert.Sources.Select(SourceLine));
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Alert {alert.AlertId}, version {alert.Version}, subscription {delivery.SubscriptionId}.");
+        text.AppendLine(l.Format(l.Footer, alert.AlertId, alert.Version, delivery.SubscriptionId));
         return text.ToString();
     }
 
@@ -110,28 +148,28 @@ internal static class EmailComposer
         return $"{source.Title ?? source.ItemId} ({source.Feed}{published}){(source.Url is null ? "" : " " + source.Url)}";
     }
 
-    private static string Html(IAlertDelivery delivery)
+    private static string Html(IAlertDelivery delivery, WordingLocale l)
     {
         var alert = delivery.Alert;
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
-            .Append(E(AlertWording.Subject(delivery.Kind, alert)))
+        html.Append("<!DOCTYPE html><html lang=\"").Append(l.Code).Append("\"><head><meta charset=\"utf-8\"><title>")
+            .Append(E(AlertWording.Subject(delivery.Kind, alert, l)))
             .Append("</title></head><body style=\"font-family:sans-serif\">");
         html.Append("<p style=\"font-weight:bold\">")
-            .Append(E($"{AlertWording.Label(delivery.Kind)} · {AlertWording.SeverityTag(alert.Severity)}"))
+            .Append(E($"{AlertWording.Label(delivery.Kind, l)} · {AlertWording.SeverityTag(alert.Severity)}"))
             .Append("</p><h2>").Append(E(alert.Headline)).Append("</h2><table>");
-        foreach (var (label, value) in Facts(delivery))
+        foreach (var (label, value) in Facts(delivery, l))
         {
             html.Append("<tr><th align=\"left\" valign=\"top\">").Append(E(label))
                 .Append("</th><td>").Append(E(value)).Append("</td></tr>");
         }
 
         html.Append("</table>");
-        AppendHtmlList(html, "What changed since the previous version", alert.Changes.Select(E));
-        AppendHtmlList(html, "Why this severity", alert.Reasons.Select(E));
-        AppendHtmlList(html, "Sources", alert.Sources.Select(SourceHtml));
+        AppendHtmlList(html, l.Changes, alert.Changes.Select(E));
+        AppendHtmlList(html, l.Reasons, alert.Reasons.Select(E));
+        AppendHtmlList(html, l.Sources, alert.Sources.Select(SourceHtml));
         html.Append("<p style=\"color:#666\">")
-            .Append(E($"Alert {alert.AlertId}, version {alert.Version}, subscription {delivery.SubscriptionId}."))
+            .Append(E(l.Format(l.Footer, alert.AlertId, alert.Version, delivery.SubscriptionId)))
             .Append("</p></body></html>");
         return html.ToString();
     }

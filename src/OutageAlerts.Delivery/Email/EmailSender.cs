@@ -10,15 +10,19 @@ using OutageAlerts.Delivery.Subscriptions;
 
 namespace OutageAlerts.Delivery.Email;
 
-/// <summary>Sends alert emails over SMTP with MailKit, or writes them as <c>.eml</c> files when the outbox is on.</summary>
-internal sealed class EmailSender(IOptionsMonitor<SmtpOptions> options, OutboxWriter outbox, TimeProvider time) : IChannelSender
+/// <summary>
+/// Sends alert emails over SMTP with MailKit on pooled connections, or writes them as <c>.eml</c> files when the
+/// outbox is on. SMTP 4xx answers are worth retrying; 5xx answers are final for that recipient.
+/// </summary>
+internal sealed class EmailSender(
+    IOptionsMonitor<SmtpOptions> options, SmtpConnectionPool pool, OutboxWriter outbox, TimeProvider time) : IChannelSender
 {
     public DeliveryChannel Channel => DeliveryChannel.Email;
 
     public async Task<DeliveryResult> SendAsync(IAlertDelivery delivery, Subscription subscription, CancellationToken cancellationToken)
     {
         var smtp = options.CurrentValue;
-        using var message = EmailComposer.Compose(delivery, subscription.Target, smtp.From, time.GetUtcNow());
+        using var message = EmailComposer.Compose(delivery, subscription, smtp, time.GetUtcNow());
         if (outbox.Enabled)
         {
             await outbox.WriteAsync(Channel, delivery, "eml", (stream, ct) => message.WriteToAsync(stream, ct), cancellationToken);
@@ -30,23 +34,38 @@ internal sealed class EmailSender(IOptionsMonitor<SmtpOptions> options, OutboxWr
             return DeliveryResult.Permanent($"{SmtpOptions.SectionName}:Host is not configured");
         }
 
-        using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, Security(smtp), cancellationToken);
-            if (!string.IsNullOrEmpty(smtp.UserName))
+            while (true)
             {
-                await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+                var lease = await pool.RentAsync(cancellationToken);
+                var healthy = false;
+                try
+                {
+                    await lease.Client.SendAsync(message, cancellationToken);
+                    healthy = true;
+                    return DeliveryResult.Delivered;
+                }
+                catch (Exception ex) when (lease.Reused && IsConnectionLost(ex))
+                {
+                    // The server closed the idle connection since its last message; the next one is opened fresh.
+                }
+                finally
+                {
+                    await pool.ReturnAsync(lease, healthy);
+                }
             }
-
-            await client.SendAsync(message, cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
-            return DeliveryResult.Delivered;
         }
         catch (SmtpCommandException ex)
         {
             var error = $"SMTP {(int)ex.StatusCode} {ex.ErrorCode}: {ex.Message}";
             return (int)ex.StatusCode >= 500 ? DeliveryResult.Permanent(error) : DeliveryResult.Transient(error);
+        }
+        catch (NotSupportedException ex)
+        {
+            // The relay lacks what the configuration demands (STARTTLS with UseTls=true, an auth mechanism): never
+            // fall back to the clear. Transient, so the message waits in the error queue for the operator's fix.
+            return DeliveryResult.Transient($"SMTP server cannot meet the configuration: {ex.Message}");
         }
         catch (AuthenticationException ex)
         {
@@ -61,8 +80,6 @@ internal sealed class EmailSender(IOptionsMonitor<SmtpOptions> options, OutboxWr
         }
     }
 
-    private static SecureSocketOptions Security(SmtpOptions smtp) =>
-        !smtp.UseTls ? SecureSocketOptions.None
-        : smtp.Port == SmtpOptions.ImplicitTlsPort ? SecureSocketOptions.SslOnConnect
-        : SecureSocketOptions.StartTls;
+    private static bool IsConnectionLost(Exception exception) =>
+        exception is ServiceNotConnectedException or IOException or SmtpProtocolException or SocketException;
 }

@@ -63,8 +63,17 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     /// caller must not send again.
     /// </summary>
     public async Task<bool> TryBeginAttemptAsync(
+        DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken) =>
+        await BeginAttemptAsync(key, channel, recipient, kind, cancellationToken) > 0;
+
+    /// <summary>
+    /// Records the start of an attempt and returns its number (1 for the first), or 0 when the delivery already
+    /// succeeded, in which case the caller must not send again.
+    /// </summary>
+    public async Task<int> BeginAttemptAsync(
         DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await store.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -82,15 +91,76 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
             cancellationToken: cancellationToken));
 
         // One statement decides, so a delivery that another attempt finished in the meantime is not resent.
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
+        var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             """
             UPDATE delivery_log SET attempts = attempts + 1, status = @Pending, updated_at = @Now
             WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId AND status <> @Delivered
+            RETURNING attempts
             """,
             new
             {
                 key.AlertId, key.Version, key.SubscriptionId, Now = now,
                 Pending = nameof(DeliveryStatus.Pending), Delivered = nameof(DeliveryStatus.Delivered),
+            },
+            cancellationToken: cancellationToken));
+        return (int)(attempts ?? 0);
+    }
+
+    /// <summary>Logs a delivery that was decided against without sending (e.g. its endpoint is disabled) as failed.</summary>
+    public async Task RecordNotSentAsync(
+        DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO delivery_log
+                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, last_error, created_at, updated_at)
+            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Failed, 0, @Reason, @Now, @Now)
+            ON CONFLICT (alert_id, version, subscription_id)
+            DO UPDATE SET status = @Failed, last_error = @Reason, updated_at = @Now WHERE delivery_log.status <> @Delivered
+            """,
+            new
+            {
+                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                Kind = kind.ToString(), Failed = nameof(DeliveryStatus.Failed), Delivered = nameof(DeliveryStatus.Delivered),
+                Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason, Now = now,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The most recently updated deliveries first, optionally only one subscription's or one status.</summary>
+    public async Task<IReadOnlyList<DeliveryLogEntry>> ListAsync(
+        string? subscriptionId = null, DeliveryStatus? status = null, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            {SelectColumns}
+            WHERE (@SubscriptionId IS NULL OR subscription_id = @SubscriptionId) AND (@Status IS NULL OR status = @Status)
+            ORDER BY updated_at DESC, alert_id, version, subscription_id
+            LIMIT @Limit
+            """,
+            new { SubscriptionId = subscriptionId, Status = status?.ToString(), Limit = limit },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToEntry())];
+    }
+
+    /// <summary>Makes a finished delivery attemptable again, for an operator's replay; its history stays in attempts.</summary>
+    public async Task<bool> ReopenAsync(DeliveryKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE delivery_log SET status = @Pending, updated_at = @Now
+            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+            """,
+            new
+            {
+                key.AlertId, key.Version, key.SubscriptionId, Pending = nameof(DeliveryStatus.Pending),
+                Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
             },
             cancellationToken: cancellationToken));
         return updated > 0;

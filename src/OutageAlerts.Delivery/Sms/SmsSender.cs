@@ -13,7 +13,12 @@ namespace OutageAlerts.Delivery.Sms;
 /// Sends SMS in the Twilio REST shape (form fields To, From, Body with basic auth), which many gateways accept,
 /// or writes them as JSON files when the outbox is on.
 /// </summary>
-internal sealed class SmsSender(IHttpClientFactory httpClients, IOptionsMonitor<SmsOptions> options, OutboxWriter outbox) : IChannelSender
+internal sealed class SmsSender(
+    IHttpClientFactory httpClients,
+    IOptionsMonitor<SmsOptions> options,
+    SmsRateLimiter rateLimiter,
+    OutboxWriter outbox,
+    TimeProvider time) : IChannelSender
 {
     public const string HttpClientName = "OutageAlerts.Sms";
 
@@ -27,7 +32,7 @@ internal sealed class SmsSender(IHttpClientFactory httpClients, IOptionsMonitor<
         }
 
         var sms = options.CurrentValue;
-        var text = SmsComposer.Compose(delivery);
+        var text = SmsComposer.Compose(delivery, subscription.Language);
         if (outbox.Enabled)
         {
             await outbox.WriteAsync(
@@ -35,13 +40,24 @@ internal sealed class SmsSender(IHttpClientFactory httpClients, IOptionsMonitor<
             return DeliveryResult.Delivered;
         }
 
+        if (await rateLimiter.WaitForSlotAsync(sms.From ?? "", cancellationToken) is { } later)
+        {
+            return DeliveryResult.Transient($"over the sender's limit of {sms.MaxPerSecond} SMS per second", later);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, sms.MessagesEndpoint());
-        request.Content = new FormUrlEncodedContent(
-        [
+        var fields = new List<KeyValuePair<string, string>>
+        {
             new("To", subscription.Target),
             new("From", sms.From ?? ""),
             new("Body", text),
-        ]);
+        };
+        if (!string.IsNullOrWhiteSpace(sms.StatusCallbackUrl))
+        {
+            fields.Add(new("StatusCallback", sms.StatusCallbackUrl));
+        }
+
+        request.Content = new FormUrlEncodedContent(fields);
         if (!string.IsNullOrEmpty(sms.AccountSid))
         {
             var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sms.AccountSid}:{sms.AuthToken}"));
@@ -52,7 +68,24 @@ internal sealed class SmsSender(IHttpClientFactory httpClients, IOptionsMonitor<
         {
             using var client = httpClients.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, cancellationToken);
-            return await HttpOutcome.FromResponseAsync(response, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return DeliveryResult.Delivered;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (TwilioErrors.TryReadCode(body, out var code, out var message) && TwilioErrors.Classify(code) is { } outcome)
+            {
+                var error = $"HTTP {(int)response.StatusCode} provider error {code}: {message}";
+                return outcome == DeliveryOutcome.Permanent
+                    ? DeliveryResult.Permanent(error)
+                    : DeliveryResult.Transient(error, HttpOutcome.RetryAfter(response, time.GetUtcNow()));
+            }
+
+            var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {(body.Length > 300 ? body[..300] : body)}";
+            return HttpOutcome.IsPermanent(response.StatusCode)
+                ? DeliveryResult.Permanent(status)
+                : DeliveryResult.Transient(status, HttpOutcome.RetryAfter(response, time.GetUtcNow()));
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
         {

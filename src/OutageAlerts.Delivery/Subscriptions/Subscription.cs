@@ -32,6 +32,12 @@ public sealed class Subscription
     /// <summary>Target vocabulary (power_grid, heating…); empty means any, otherwise one shared target suffices.</summary>
     public List<string> Targets { get; set; } = [];
 
+    /// <summary>ISO 639-1 languages of the alert's report (en, uk, ru…); empty means any.</summary>
+    public List<string> Languages { get; set; } = [];
+
+    /// <summary>The language emails and SMS are written in (<c>en</c> or <c>uk</c>); unset follows the alert's language.</summary>
+    public string? Language { get; set; }
+
     /// <summary>The configuration path of this entry, e.g. <c>OutageAlerts:Subscriptions:2</c>, for error messages.</summary>
     public string ConfigurationPath { get; set; } = "";
 

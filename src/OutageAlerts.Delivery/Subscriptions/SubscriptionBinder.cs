@@ -21,6 +21,8 @@ internal static class SubscriptionBinder
             subscription.Countries = ReadList(child, nameof(Subscription.Countries), subscription.Countries, upperCase: true);
             subscription.Regions = ReadList(child, nameof(Subscription.Regions), subscription.Regions, upperCase: true);
             subscription.Targets = ReadList(child, nameof(Subscription.Targets), subscription.Targets, upperCase: false);
+            subscription.Languages = ReadList(child, nameof(Subscription.Languages), subscription.Languages, upperCase: false);
+            subscription.Language = string.IsNullOrWhiteSpace(subscription.Language) ? null : subscription.Language.Trim().ToLowerInvariant();
             subscription.Id = subscription.Id.Trim();
             subscription.Target = subscription.Target.Trim();
             options.Items.Add(subscription);

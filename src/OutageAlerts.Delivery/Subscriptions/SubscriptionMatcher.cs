@@ -27,6 +27,12 @@ public static class SubscriptionMatcher
             return false;
         }
 
+        if (subscription.Languages.Count > 0
+            && (alert.Language is null || !subscription.Languages.Contains(alert.Language, StringComparer.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
         return subscription.Targets.Count == 0
             || alert.Targets.Any(t => subscription.Targets.Contains(t, StringComparer.OrdinalIgnoreCase));
     }

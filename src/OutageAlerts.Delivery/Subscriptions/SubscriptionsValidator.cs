@@ -104,6 +104,16 @@ internal sealed partial class SubscriptionsValidator(
             failures.Add($"{key}:Regions has '{region}', which is not an ISO 3166-2 code (e.g. UA-63).");
         }
 
+        foreach (var language in s.Languages.Where(l => !LanguagePattern().IsMatch(l)))
+        {
+            failures.Add($"{key}:Languages has '{language}', which is not an ISO 639-1 code (e.g. uk).");
+        }
+
+        if (s.Language is not null && s.Language is not ("en" or "uk"))
+        {
+            failures.Add($"{key}:Language must be en or uk (or unset to follow the alert's language).");
+        }
+
         foreach (var target in s.Targets.Where(t => !AlertTargets.IsKnown(t)))
         {
             failures.Add($"{key}:Targets has '{target}', which is not one of: {string.Join(", ", AlertTargets.All)}.");
@@ -116,6 +126,18 @@ internal sealed partial class SubscriptionsValidator(
         if (!IsMailbox(smtp.From))
         {
             failures.Add($"{SmtpOptions.SectionName}:From must be a mailbox such as 'Alerts <alerts@example.org>'.");
+        }
+
+        if (smtp.MaxConnections is < 1 or > 64)
+        {
+            failures.Add($"{SmtpOptions.SectionName}:MaxConnections must be between 1 and 64.");
+        }
+
+        if (smtp.UnsubscribeUrl is { } unsubscribe
+            && (!Uri.TryCreate(unsubscribe.Replace("{subscriptionId}", "x", StringComparison.Ordinal), UriKind.Absolute, out var page)
+                || (page.Scheme != Uri.UriSchemeHttps && page.Scheme != Uri.UriSchemeHttp)))
+        {
+            failures.Add($"{SmtpOptions.SectionName}:UnsubscribeUrl must be an absolute http or https URL.");
         }
 
         if (smtp.Port is < 1 or > 65535)
@@ -177,6 +199,9 @@ internal sealed partial class SubscriptionsValidator(
         var at = address.LastIndexOf('@');
         return at > 0 && at < address.Length - 1;
     }
+
+    [GeneratedRegex("^[a-z]{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex LanguagePattern();
 
     [GeneratedRegex("^[A-Z]{2}$", RegexOptions.CultureInvariant)]
     private static partial Regex CountryPattern();

@@ -60,7 +60,7 @@ internal sealed class WebhookSender(IHttpClientFactory httpClients, OutboxWriter
         {
             using var client = httpClients.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return await HttpOutcome.FromResponseAsync(response, cancellationToken);
+            return await HttpOutcome.FromResponseAsync(response, now, cancellationToken);
         }
         catch (Exception ex) when (FindRefusal(ex) is { } refusal)
         {

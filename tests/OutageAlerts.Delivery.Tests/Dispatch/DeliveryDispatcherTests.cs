@@ -22,6 +22,8 @@ public sealed class DeliveryDispatcherTests : IAsyncLifetime
         ["OutageAlerts:Sms:AccountSid"] = "AC0123456789abcdef",
         ["OutageAlerts:Sms:AuthToken"] = "token-for-tests",
         ["OutageAlerts:Sms:From"] = "+15005550006",
+        // The fake clock never moves on its own, so the per-sender spacing would wait forever.
+        ["OutageAlerts:Sms:MaxPerSecond"] = "0",
     });
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class EmailSenderTests : IAsyncLifetime
     private readonly RecordingStore _store = new();
     private readonly RecipientFilter _filter = new();
     private SmtpServer.SmtpServer _server = null!;
+    private int _sessions;
     private Task _running = Task.CompletedTask;
     private int _port;
 
@@ -37,6 +38,7 @@ public sealed class EmailSenderTests : IAsyncLifetime
         services.Add(_store);
         services.Add(_filter);
         _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
         _running = _server.StartAsync(_stop.Token);
         _port = await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -56,16 +58,22 @@ public sealed class EmailSenderTests : IAsyncLifetime
         _stop.Dispose();
     }
 
-    private DeliveryServices Services() => DeliveryServices.Create(new Dictionary<string, string?>
+    private DeliveryServices Services(string? language = null, string? unsubscribeUrl = null, string? useTls = "false")
     {
-        ["OutageAlerts:Subscriptions:0:Id"] = "ngo-duty",
-        ["OutageAlerts:Subscriptions:0:Channel"] = "email",
-        ["OutageAlerts:Subscriptions:0:Target"] = "duty@relief.example.org",
-        ["OutageAlerts:Smtp:Host"] = "127.0.0.1",
-        ["OutageAlerts:Smtp:Port"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["OutageAlerts:Smtp:UseTls"] = "false",
-        ["OutageAlerts:Smtp:From"] = "Outage Alerts <alerts@outage.example.org>",
-    });
+        var settings = new Dictionary<string, string?>
+        {
+            ["OutageAlerts:Subscriptions:0:Id"] = "ngo-duty",
+            ["OutageAlerts:Subscriptions:0:Channel"] = "email",
+            ["OutageAlerts:Subscriptions:0:Target"] = "duty@relief.example.org",
+            ["OutageAlerts:Subscriptions:0:Language"] = language,
+            ["OutageAlerts:Smtp:Host"] = "127.0.0.1",
+            ["OutageAlerts:Smtp:Port"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OutageAlerts:Smtp:UseTls"] = useTls,
+            ["OutageAlerts:Smtp:From"] = "Outage Alerts <alerts@outage.example.org>",
+            ["OutageAlerts:Smtp:UnsubscribeUrl"] = unsubscribeUrl,
+        };
+        return DeliveryServices.Create(settings);
+    }
 
     private static Task<DeliveryResult> SendAsync(DeliveryServices services, IAlertDelivery delivery)
     {
@@ -94,6 +102,28 @@ public sealed class EmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_UseTlsUnsetAndRelayWithoutStartTls_StillDelivers()
+    {
+        await using var services = Services(useTls: null);
+
+        var result = await SendAsync(services, new EmailDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "ngo-duty"));
+
+        Assert.Equal(DeliveryOutcome.Delivered, result.Outcome);
+        Assert.Single(_store.Messages);
+    }
+
+    [Fact]
+    public async Task SendAsync_UseTlsRequiredAndRelayWithoutStartTls_DoesNotSendInTheClear()
+    {
+        await using var services = Services(useTls: "true");
+
+        var result = await SendAsync(services, new EmailDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "ngo-duty"));
+
+        Assert.NotEqual(DeliveryOutcome.Delivered, result.Outcome);
+        Assert.Empty(_store.Messages);
+    }
+
+    [Fact]
     public async Task SendAsync_CyrillicUpdate_ArrivesIntactAndThreaded()
     {
         await using var services = Services();
@@ -102,10 +132,98 @@ public sealed class EmailSenderTests : IAsyncLifetime
         await SendAsync(services, new EmailDelivery(AlertEventKind.Updated, alert, "ngo-duty"));
 
         var (_, message) = Assert.Single(_store.Messages);
-        Assert.Equal("[SEVERE] Update: Missile strike on a heat and power plant — Київ (UA-30)", message.Subject);
+        Assert.Equal("[SEVERE] Оновлення: Удар по енергетичній інфраструктурі та теплопостачанню — місто Київ (UA-30)", message.Subject);
         Assert.Contains("Удар по ТЕЦ у Києві: без тепла понад сто тисяч споживачів", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("загинули: 1 → 3", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Жертви: загинули: 3, поранені: 7", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Відключення: без постачання: 120\u00A0000 споживачів", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Де: місто Київ (UA-30), Україна", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Що змінилося з попередньої версії:", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"uk\">", message.HtmlBody, StringComparison.Ordinal);
         Assert.Equal("inc-2025-11-09-kyiv.v1.ngo-duty@outage-alerts.invalid", message.InReplyTo);
+    }
+
+    [Fact]
+    public async Task SendAsync_SubscriptionLanguageEnglish_OverridesUkrainianAlert()
+    {
+        await using var services = Services(language: "en");
+
+        await SendAsync(services, new EmailDelivery(AlertEventKind.Raised, SampleAlerts.KyivInUkrainian(), "ngo-duty"));
+
+        var (_, message) = Assert.Single(_store.Messages);
+        Assert.Equal("[SEVERE] Missile strike on a heat and power plant — Kyiv city (UA-30)", message.Subject);
+        Assert.Contains("Casualties: 3 killed, 7 injured", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Where: Kyiv city (UA-30), Ukraine", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_EventFromTargets_SubjectNamesRegionFromTable()
+    {
+        await using var services = Services();
+        var alert = SampleAlerts.Kharkiv() with { Event = "", Targets = ["power_grid"], Area = null };
+
+        await SendAsync(services, new EmailDelivery(AlertEventKind.Raised, alert, "ngo-duty"));
+
+        var (_, message) = Assert.Single(_store.Messages);
+        Assert.Equal("[SEVERE] Strike on energy infrastructure — Kharkiv oblast (UA-63)", message.Subject);
+        foreach (var label in new[] { "What:", "Where:", "When:", "Casualties:", "Outage:", "Why this severity:", "Sources:" })
+        {
+            Assert.Contains(label, message.TextBody, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_Always_OffersListUnsubscribeByMail()
+    {
+        await using var services = Services();
+
+        await SendAsync(services, new EmailDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "ngo-duty"));
+
+        var (_, message) = Assert.Single(_store.Messages);
+        Assert.Equal("<mailto:alerts@outage.example.org?subject=unsubscribe%20ngo-duty>", message.Headers["List-Unsubscribe"]);
+        Assert.Null(message.Headers["List-Unsubscribe-Post"]);
+    }
+
+    [Fact]
+    public async Task SendAsync_HttpsUnsubscribeUrl_OffersOneClick()
+    {
+        await using var services = Services(unsubscribeUrl: "https://alerts.example.org/unsubscribe?s={subscriptionId}");
+
+        await SendAsync(services, new EmailDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "ngo-duty"));
+
+        var (_, message) = Assert.Single(_store.Messages);
+        Assert.StartsWith("<https://alerts.example.org/unsubscribe?s=ngo-duty>, <mailto:", message.Headers["List-Unsubscribe"], StringComparison.Ordinal);
+        Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
+    }
+
+    [Fact]
+    public async Task SendAsync_ThreeMessages_ReuseOneConnection()
+    {
+        await using var services = Services();
+
+        foreach (var alert in new[] { SampleAlerts.Kharkiv(), SampleAlerts.Odesa(), SampleAlerts.KyivInUkrainian() })
+        {
+            Assert.Equal(DeliveryOutcome.Delivered, (await SendAsync(services, new EmailDelivery(AlertEventKind.Raised, alert, "ngo-duty"))).Outcome);
+        }
+
+        Assert.Equal(3, _store.Messages.Count);
+        Assert.Equal(1, Volatile.Read(ref _sessions));
+    }
+
+    [Fact]
+    public async Task SendAsync_TemporaryFailureThenRecovery_SecondAttemptDelivers()
+    {
+        await using var services = Services();
+        _store.Answer = new SmtpResponse((SmtpReplyCode)451, "greylisted, come back later");
+        var delivery = new EmailDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "ngo-duty");
+
+        var first = await SendAsync(services, delivery);
+        _store.Answer = null;
+        var second = await SendAsync(services, delivery);
+
+        Assert.Equal(DeliveryOutcome.Transient, first.Outcome);
+        Assert.Equal(DeliveryOutcome.Delivered, second.Outcome);
+        Assert.Single(_store.Messages);
     }
 
     [Fact]

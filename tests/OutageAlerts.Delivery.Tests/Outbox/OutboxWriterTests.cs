@@ -58,15 +58,15 @@ public class OutboxWriterTests
 
             using var email = await MimeMessage.LoadAsync(Path.Combine(outbox, files[1]));
             Assert.Equal("desk@relief.example.org", ((MailboxAddress)email.To.Single()).Address);
-            Assert.StartsWith("[SEVERE] Missile strike on a heat and power plant — Київ (UA-30)", email.Subject, StringComparison.Ordinal);
+            Assert.StartsWith("[SEVERE] Удар по енергетичній інфраструктурі та теплопостачанню — місто Київ (UA-30)", email.Subject, StringComparison.Ordinal);
             Assert.Contains(alert.Headline, email.TextBody, StringComparison.Ordinal);
 
             var smsText = await File.ReadAllTextAsync(Path.Combine(outbox, files[2]));
             using var sms = JsonDocument.Parse(smsText);
             Assert.Equal("+380661112233", sms.RootElement.GetProperty("To").GetString());
-            Assert.StartsWith("SEVERE: Missile strike on a heat and power plant — Київ (UA-30). 3 killed, 7 injured.",
+            Assert.StartsWith("SEVERE: Удар по енергетичній інфраструктурі та теплопостачанню - ",
                 sms.RootElement.GetProperty("Body").GetString(), StringComparison.Ordinal);
-            Assert.Contains("Київ", smsText, StringComparison.Ordinal);
+            Assert.Contains("UA-30", smsText, StringComparison.Ordinal);
         }
         finally
         {

@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OutageAlerts.Contracts;
+using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Log;
 using OutageAlerts.Delivery.Routing;
 using OutageAlerts.Delivery.Tests.Webhooks;
@@ -146,6 +147,8 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
             ["OutageAlerts:Subscriptions:0:Channel"] = "webhook",
             ["OutageAlerts:Subscriptions:0:Target"] = _receiver.BaseUrl + "/in",
             ["OutageAlerts:Subscriptions:0:Secret"] = WebhookSignatureTests.Secret,
+            ["OutageAlerts:Webhooks:RetrySchedule:0"] = "00:00:00",
+            ["OutageAlerts:Webhooks:RetrySchedule:1"] = "00:00:00",
         });
         await using var _ = services;
         _receiver.AnswerWith(503, 500);
@@ -153,7 +156,12 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
 
         await harness.Bus.Publish(new AlertRaised(alert));
         var key = new DeliveryKey(alert.AlertId, 1, "local-hook");
-        await WaitUntilAsync(async () => (await services.Get<DeliveryLog>().FindAsync(key))?.Status == DeliveryStatus.Delivered);
+        var pump = services.Get<DeliveryRetryPump>();
+        await WaitUntilAsync(async () =>
+        {
+            await pump.RunDueAsync(CancellationToken.None);
+            return (await services.Get<DeliveryLog>().FindAsync(key))?.Status == DeliveryStatus.Delivered;
+        });
 
         var requests = _receiver.Requests.ToArray();
         Assert.Equal(3, requests.Length);
@@ -162,7 +170,7 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Consume_ReceiverKeepsFailing_StopsAfterRetryLimitAndLogsFailed()
+    public async Task Consume_ReceiverKeepsFailing_StopsWhenScheduleIsUsedUpAndLogsFailed()
     {
         var (services, harness) = await StartAsync(new Dictionary<string, string?>
         {
@@ -171,6 +179,8 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
             ["OutageAlerts:Subscriptions:0:Channel"] = "webhook",
             ["OutageAlerts:Subscriptions:0:Target"] = _receiver.BaseUrl + "/in",
             ["OutageAlerts:Subscriptions:0:Secret"] = WebhookSignatureTests.Secret,
+            ["OutageAlerts:Webhooks:RetrySchedule:0"] = "00:00:00",
+            ["OutageAlerts:Webhooks:RetrySchedule:1"] = "00:00:00",
         });
         await using var _ = services;
         _receiver.AnswerWith(503, 503, 503, 503, 503);
@@ -178,9 +188,16 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
 
         await harness.Bus.Publish(new AlertRaised(alert));
         var key = new DeliveryKey(alert.AlertId, 1, "local-hook");
-        await WaitUntilAsync(async () => (await services.Get<DeliveryLog>().FindAsync(key))?.Status == DeliveryStatus.Failed);
-        Assert.True(await harness.Published.Any<Fault<WebhookDelivery>>());
+        var pump = services.Get<DeliveryRetryPump>();
+        await WaitUntilAsync(async () =>
+        {
+            await pump.RunDueAsync(CancellationToken.None);
+            return (await services.Get<DeliveryLog>().FindAsync(key))?.Status == DeliveryStatus.Failed;
+        });
 
+        // The schedule ran out in the store; the bus message was consumed at the first attempt and never faulted.
+        Assert.False(await harness.Published.Any<Fault<WebhookDelivery>>());
+        Assert.Empty(await services.Get<DeliveryRetries>().ListAsync());
         Assert.Equal(3, _receiver.Requests.Count);
         Assert.Equal(3, (await services.Get<DeliveryLog>().FindAsync(key))!.Attempts);
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Routing;
+using OutageAlerts.Delivery.Sms;
 using OutageAlerts.Delivery.Subscriptions;
 
 namespace OutageAlerts.Delivery.Tests.Sms;
@@ -14,8 +15,13 @@ public sealed class SmsSenderTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
-    private DeliveryServices Services(string provider = "Twilio", string? baseUrl = null) => DeliveryServices.Create(new Dictionary<string, string?>
+    private DeliveryServices Services(
+        string provider = "Twilio", string? baseUrl = null, string maxPerSecond = "0", string? maxRateWait = null, string? statusCallback = null) =>
+        DeliveryServices.Create(new Dictionary<string, string?>
     {
+        ["OutageAlerts:Sms:MaxPerSecond"] = maxPerSecond,
+        ["OutageAlerts:Sms:MaxRateWait"] = maxRateWait,
+        ["OutageAlerts:Sms:StatusCallbackUrl"] = statusCallback,
         ["OutageAlerts:Subscriptions:0:Id"] = "duty-phone",
         ["OutageAlerts:Subscriptions:0:Channel"] = "sms",
         ["OutageAlerts:Subscriptions:0:Target"] = "+380501234567",
@@ -24,7 +30,7 @@ public sealed class SmsSenderTests : IAsyncLifetime
         ["OutageAlerts:Sms:AccountSid"] = "AC0123456789abcdef",
         ["OutageAlerts:Sms:AuthToken"] = "token-for-tests",
         ["OutageAlerts:Sms:From"] = "+15005550006",
-    });
+    }.Where(kv => kv.Value is not null).ToDictionary());
 
     private static Task<DeliveryResult> SendAsync(DeliveryServices services, IAlertDelivery delivery)
     {
@@ -51,7 +57,7 @@ public sealed class SmsSenderTests : IAsyncLifetime
         Assert.Equal("+380501234567", request.Form["To"]);
         Assert.Equal("+15005550006", request.Form["From"]);
         Assert.Equal(
-            "SEVERE: Drone strike on energy infrastructure — Kharkiv oblast (UA-63). 2 injured. " +
+            "SEVERE: Drone strike on energy infrastructure - Kharkiv oblast (UA-63). 2 injured. " +
             "40,000 customers without supply. https://news.example.org/wire/1001",
             request.Form["Body"]);
     }
@@ -115,7 +121,75 @@ public sealed class SmsSenderTests : IAsyncLifetime
         await SendAsync(services, new SmsDelivery(AlertEventKind.Raised, alert, "duty-phone"));
 
         var body = Assert.Single(_gateway.Requests).Form!["Body"];
-        Assert.True(body.Length <= 306, body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var size = SmsSegments.Measure(body);
+        Assert.Equal(SmsEncoding.Gsm7, size.Encoding);
+        Assert.Equal(1, size.Segments);
         Assert.EndsWith(" https://news.example.org/wire/1001", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_TwilioInvalidNumberCode_IsPermanentAndNamesCode()
+    {
+        await using var services = Services();
+        _gateway.AnswerWith(400);
+        _gateway.AnswerBody = """{"code":21211,"message":"The 'To' number is not a valid phone number.","status":400}""";
+
+        var result = await SendAsync(services, new SmsDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "duty-phone"));
+
+        Assert.Equal(DeliveryOutcome.Permanent, result.Outcome);
+        Assert.Contains("21211", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_TwilioQueueOverflowCode_IsTransientThoughHttp400()
+    {
+        await using var services = Services();
+        _gateway.AnswerWith(400);
+        _gateway.AnswerBody = """{"code":30001,"message":"Queue overflow","status":400}""";
+
+        var result = await SendAsync(services, new SmsDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "duty-phone"));
+
+        Assert.Equal(DeliveryOutcome.Transient, result.Outcome);
+        Assert.Contains("30001", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_StatusCallbackConfigured_AsksTwilioForCallbacks()
+    {
+        await using var services = Services(statusCallback: "https://alerts.example.org/api/sms/status");
+
+        await SendAsync(services, new SmsDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "duty-phone"));
+
+        Assert.Equal("https://alerts.example.org/api/sms/status", Assert.Single(_gateway.Requests).Form!["StatusCallback"]);
+    }
+
+    [Fact]
+    public async Task SendAsync_SecondMessageSameSecond_WaitsForSendersNextSlot()
+    {
+        await using var services = Services(maxPerSecond: "1");
+
+        await SendAsync(services, new SmsDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "duty-phone"));
+        var second = SendAsync(services, new SmsDelivery(AlertEventKind.Raised, SampleAlerts.Odesa(), "duty-phone"));
+        var heldBack = _gateway.Requests.Count;
+        services.Time.Advance(TimeSpan.FromSeconds(1));
+        var result = await second;
+
+        Assert.Equal(1, heldBack);
+        Assert.False(second.IsFaulted);
+        Assert.Equal(DeliveryOutcome.Delivered, result.Outcome);
+        Assert.Equal(2, _gateway.Requests.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_SlotTooFarAway_IsTransientWithRetryAfter()
+    {
+        await using var services = Services(maxPerSecond: "0.01", maxRateWait: "00:00:10");
+
+        await SendAsync(services, new SmsDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "duty-phone"));
+        var result = await SendAsync(services, new SmsDelivery(AlertEventKind.Raised, SampleAlerts.Odesa(), "duty-phone"));
+
+        Assert.Equal(DeliveryOutcome.Transient, result.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(100), result.RetryAfter);
+        Assert.Single(_gateway.Requests);
     }
 }

@@ -65,4 +65,16 @@ public class SubscriptionMatcherTests
 
         Assert.False(SubscriptionMatcher.Matches(subscription, alert));
     }
+
+    [Theory]
+    [InlineData("uk", true)]
+    [InlineData("en", false)]
+    [InlineData(null, false)]
+    public void Matches_LanguagesFilter_NeedsAlertLanguageListed(string? language, bool expected)
+    {
+        var alert = SampleAlerts.KyivInUkrainian() with { Language = language };
+        var subscription = new Subscription { Id = "uk-only", Channel = DeliveryChannel.Email, Languages = ["uk", "ru"] };
+
+        Assert.Equal(expected, SubscriptionMatcher.Matches(subscription, alert));
+    }
 }

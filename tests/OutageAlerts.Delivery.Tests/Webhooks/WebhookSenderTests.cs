@@ -150,8 +150,9 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         var delivery = new WebhookDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "relief-hook");
         _receiver.AnswerWith(503);
 
-        await Assert.ThrowsAsync<TransientDeliveryException>(() =>
-            dispatcher.DeliverAsync(delivery, DeliveryChannel.Webhook, attempt: 0, lastAttempt: false, CancellationToken.None));
+        // Webhooks do not throw for the consumer's retry: the next attempt is scheduled in the store instead.
+        var first = await dispatcher.DeliverAsync(delivery, DeliveryChannel.Webhook, attempt: 0, lastAttempt: false, CancellationToken.None);
+        Assert.Equal(DeliveryOutcome.Transient, first);
         services.Time.Advance(TimeSpan.FromSeconds(30));
         var outcome = await dispatcher.DeliverAsync(delivery, DeliveryChannel.Webhook, attempt: 1, lastAttempt: false, CancellationToken.None);
 

@@ -30,8 +30,36 @@ public class AlertWordingTests
         var regionsOnly = SampleAlerts.Kharkiv() with { Area = null, Regions = ["UA-63", "UA-59"] };
         var countryOnly = regionsOnly with { Regions = [] };
 
-        Assert.Equal("UA-63, UA-59", AlertWording.Place(regionsOnly));
-        Assert.Equal("UA", AlertWording.Place(countryOnly));
+        Assert.Equal("Kharkiv oblast (UA-63), Sumy oblast (UA-59)", AlertWording.Place(regionsOnly));
+        Assert.Equal("Ukraine", AlertWording.Place(countryOnly));
+    }
+
+    [Fact]
+    public void Place_RegionNotInTable_KeepsAreaNameAndCodes()
+    {
+        var alert = SampleAlerts.Kharkiv() with { Country = "SD", Regions = ["SD-KH"], Area = new Contracts.AlertArea("Khartoum", 15.5, 32.5, 20) };
+
+        Assert.Equal("Khartoum (SD-KH)", AlertWording.Place(alert));
+    }
+
+    [Fact]
+    public void Subject_Ukrainian_UsesUkrainianEventAndRegionButEnglishSeverityTag()
+    {
+        var alert = SampleAlerts.Kharkiv(severity: Severity.Extreme) with { Targets = ["power_grid", "water", "residential"] };
+
+        Assert.Equal("[EXTREME] Удар по енергетичній інфраструктурі, водопостачанню та житлових будинках — Харківська область (UA-63)",
+            AlertWording.Subject(AlertEventKind.Raised, alert, WordingLocale.Ukrainian));
+    }
+
+    [Theory]
+    [InlineData(null, "uk", "uk")]
+    [InlineData("en", "uk", "en")]
+    [InlineData(null, "ru", "en")]
+    [InlineData("uk", "en", "uk")]
+    [InlineData(null, null, "en")]
+    public void For_SubscriptionThenAlertLanguage_PicksLocale(string? subscription, string? alert, string expected)
+    {
+        Assert.Equal(expected, WordingLocale.For(subscription, alert).Code);
     }
 
     [Fact]
