@@ -53,6 +53,14 @@ internal static class IncidentMatcher
 
     /// <summary>Each name both texts mention, divided by the number of open incidents that mention it too.</summary>
     public const double SharedName = 1.2;
+
+    /// <summary>
+    /// The region's own name as the only name in common, while the report names something specific the incident
+    /// never mentions (another town of the oblast: Kramatorsk and Sloviansk both resolve to the Donetsk region): every
+    /// report from the region names the region, so this tells two of its incidents apart no better than the region.
+    /// </summary>
+    public const double SharedRegionNameOnly = 0.3;
+
     public const double MaxNames = 3.6;
     public const double NoNameInCommon = -0.8;
     public const int NamesForContrast = 2;
@@ -61,6 +69,13 @@ internal static class IncidentMatcher
     public const double Copy = 5.0;
     public const double SimilarText = 1.5;
     public const double SimilarTextThreshold = 0.35;
+
+    /// <summary>
+    /// Similar (not copied) wording counts only this close in time: a regional administration words every night's
+    /// outage report alike («after the drone attack N thousand residents without power»), so a day later similar
+    /// wording is as likely the next night's strike as a follow-up.
+    /// </summary>
+    public static readonly TimeSpan SimilarTextWithin = TimeSpan.FromHours(16);
 
     /// <param name="report">The new report.</param>
     /// <param name="incident">The incident's reports so far.</param>
@@ -148,7 +163,8 @@ internal static class IncidentMatcher
         // name is counted when the places differ (a plant inside a city, a dam and the town it is named after).
         var sharedPlaceKeys = samePlace ? PlaceKeys([report]).Intersect(PlaceKeys(incident), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) : [];
         var sharedNames = report.NameKeys.Where(k => names.Contains(k) && !sharedPlaceKeys.Contains(k)).ToList();
-        var nameScore = sharedNames.Sum(k => SharedName / Math.Max(1, nameFrequency.GetValueOrDefault(k, 1)));
+        var nameWeight = OnlyTheRegionsName(report, incident, sharedNames, names, scope.Value.Points) ? SharedRegionNameOnly : SharedName;
+        var nameScore = sharedNames.Sum(k => nameWeight / Math.Max(1, nameFrequency.GetValueOrDefault(k, 1)));
         if (nameScore > 0)
         {
             score += Add(evidence, Math.Min(MaxNames, nameScore), "names in common: " + string.Join(" ", sharedNames));
@@ -161,7 +177,7 @@ internal static class IncidentMatcher
         {
             score += Add(evidence, Copy, "copy of a report");
         }
-        else if (similarity >= SimilarTextThreshold)
+        else if (similarity >= SimilarTextThreshold && gap <= SimilarTextWithin)
         {
             score += Add(evidence, SimilarText, "similar text");
         }
@@ -205,6 +221,17 @@ internal static class IncidentMatcher
         return sameLanguage
             ? Add(evidence, NoNameInCommonSameLanguage, "no specific name in common, same language")
             : Add(evidence, NoNameInCommon, "no specific name in common");
+    }
+
+    private static bool OnlyTheRegionsName(ReportFacts report, IReadOnlyList<ReportFacts> incident, List<string> sharedNames, HashSet<string> incidentNames, double scopePoints)
+    {
+        if (scopePoints != SameRegion || sharedNames.Count == 0)
+        {
+            return false;
+        }
+
+        var wide = PlaceKeys([.. incident.Append(report).Where(r => r.Place is { RadiusKm: > PreciseRadiusKm })]);
+        return sharedNames.All(wide.Contains) && report.ProperNameKeys.Any(k => !wide.Contains(k) && !incidentNames.Contains(k));
     }
 
     private static HashSet<string> PlaceKeys(IEnumerable<ReportFacts> reports) =>

@@ -100,6 +100,32 @@ public sealed class IncidentMatcherTests
     }
 
     [Fact]
+    public void Score_AnotherTownNamedButOnlyTheRegionsNameShared_FallsBelowTheThreshold()
+    {
+        // The gazetteer folds both towns into the Donetsk region entry, so only the texts tell them apart.
+        var oblast = new Place("Donetsk", "UA", "UA-14", 48.0, 37.8, 100);
+        var first = Facts(Reports.Make("r", "Shelling of Donetsk damages school and homes", "The Donetsk school was empty at night.", T0, region: "UA-14", targets: ["residential", "education"], place: oblast));
+        var other = Facts(Reports.Make("s", "Kramatorsk: bomb hits apartment block in Donetsk region", "Rescuers in Kramatorsk pulled residents from the rubble.", T0.AddHours(9), region: "UA-14", targets: ["residential"], place: oblast));
+
+        var score = Score(other, first);
+
+        Assert.Contains(score.Evidence, e => e.StartsWith("names in common: done (+0.3)", StringComparison.Ordinal));
+        Assert.True(score.Score < Options.MatchThreshold, score.ToString());
+    }
+
+    [Fact]
+    public void Score_SimilarWordingADayLater_EarnsNoSimilarTextPoints()
+    {
+        var oblast = new Place("Belgorod", "RU", "RU-BEL", 50.6, 36.6, 90);
+        var monday = Facts(Reports.Make("t", "Belgorod region: drones hit a substation, 15,000 residents without power", "Governor Gladkov reported the outage.", T0, country: "RU", region: "RU-BEL", targets: ["power_grid"], place: oblast));
+        var sameNight = Facts(Reports.Make("u", "Belgorod region: drones hit a substation, 15,000 residents still without power", "Repairs have started.", T0.AddHours(2), country: "RU", region: "RU-BEL", targets: ["power_grid"], place: oblast));
+        var nextNight = sameNight with { Published = T0.AddHours(22) };
+
+        Assert.Contains(Score(sameNight, monday).Evidence, e => e.StartsWith("similar text", StringComparison.Ordinal));
+        Assert.DoesNotContain(Score(nextNight, monday).Evidence, e => e.StartsWith("similar text", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Score_SiteInsideACity_NamesOfBothPlacesCount()
     {
         var city = new Place("Zaporizhzhia", "UA", "UA-23", 47.84, 35.14, 25);

@@ -15,13 +15,19 @@ namespace OutageAlerts.Incidents.Tests.Evaluation;
 /// </summary>
 public sealed class RealClassifierEvaluationTests(ITestOutputHelper output)
 {
-    private const double RecallFloor = 0.90;
-    private const double PrecisionFloor = 0.90;
-    private const double SplitCeiling = 0.12;
-    private const double MergeCeiling = 0.10;
-    private const double TollFloor = 0.85;
+    private static readonly Floors SmallSetFloors = new(Recall: 0.90, Precision: 0.90, Split: 0.12, Merge: 0.10, Toll: 0.85);
+
+    // The classification sets (translations of one event joined, see EvaluationData.LoadClassificationSet): 169 and
+    // 60 incidents, so ten packed nights hold about 17 and 6 incidents each (the acceptance set: about 8).
+    private static readonly Floors LargeSetFloors = new(Recall: 0.95, Precision: 0.93, Split: 0.03, Merge: 0.04, Toll: 0.92);
+
+    // The dev set packed: twice the acceptance set's density, where one city's strikes of a night share everything
+    // but the wording.
+    private static readonly Floors DenseFloors = LargeSetFloors with { Merge = 0.09 };
     private const int PackedNights = 10;
     private static readonly int[] Seeds = [1, 2, 3, 4, 5];
+
+    private sealed record Floors(double Recall, double Precision, double Split, double Merge, double Toll);
 
     private static readonly Lazy<StrikeClassifier> Classifier = new(() => StrikeClassifier.CreateDefault());
 
@@ -55,6 +61,38 @@ public sealed class RealClassifierEvaluationTests(ITestOutputHelper output)
         var items = LabelledItem.Load(EvaluationData.PublicSample!);
 
         AssertFloors(await MeasurePackedAsync(items));
+    }
+
+    [ClassificationSetsFact]
+    public async Task Replay_ClassificationDevSetRealTimeline_MeetsTheFloors()
+    {
+        var metrics = await MeasureAsync(EvaluationData.LoadClassificationSet(EvaluationData.ClassificationDevSet!));
+
+        AssertFloors(metrics, LargeSetFloors);
+    }
+
+    [ClassificationSetsFact]
+    public async Task Replay_ClassificationDevSetPackedIntoTenNights_MeetsTheFloors()
+    {
+        var items = EvaluationData.LoadClassificationSet(EvaluationData.ClassificationDevSet!);
+
+        AssertFloors(await MeasurePackedAsync(items), DenseFloors);
+    }
+
+    [ClassificationSetsFact]
+    public async Task Replay_ClassificationBlindSetRealTimeline_MeetsTheFloors()
+    {
+        var metrics = await MeasureAsync(EvaluationData.LoadClassificationSet(EvaluationData.ClassificationBlindSet!));
+
+        AssertFloors(metrics, LargeSetFloors);
+    }
+
+    [ClassificationSetsFact]
+    public async Task Replay_ClassificationBlindSetPackedIntoTenNights_MeetsTheFloors()
+    {
+        var items = EvaluationData.LoadClassificationSet(EvaluationData.ClassificationBlindSet!);
+
+        AssertFloors(await MeasurePackedAsync(items), LargeSetFloors);
     }
 
     private async Task<CorrelationMetrics> MeasurePackedAsync(IReadOnlyList<LabelledItem> items)
@@ -120,6 +158,22 @@ public sealed class RealClassifierEvaluationTests(ITestOutputHelper output)
             }
         }
 
+        foreach (var incident in items.Where(i => i.Expect.Incident is not null).GroupBy(i => i.Expect.Incident!))
+        {
+            if (incident.Any(i => alertOf.ContainsKey(i.Id)))
+            {
+                continue;
+            }
+
+            // Either the classifier did not alert, or the reports joined another incident without a material change.
+            output.WriteLine($"  missed {incident.Key}:");
+            foreach (var item in incident.OrderBy(i => i.Published))
+            {
+                var assessment = classified.First(c => c.ItemId == item.Id).Assessment;
+                output.WriteLine($"    {item.Id} alert={assessment.Alert} {Describe(facts[item.Id])}");
+            }
+        }
+
         foreach (var alert in alerts.GroupBy(a => a.AlertId))
         {
             var sources = alert.Last().Sources.Select(s => facts[s.ItemId]).OrderBy(r => r.Published).ToList();
@@ -145,14 +199,16 @@ public sealed class RealClassifierEvaluationTests(ITestOutputHelper output)
         CultureInfo.InvariantCulture,
         $"{f.Published:MM-dd HH:mm} {f.Language} {f.Country}/{f.Region}/[{string.Join(",", f.Regions)}] place {f.Place?.Description} [{string.Join(",", f.Targets)}] k{f.Killed} i{f.Injured} names [{string.Join(" ", f.NameKeys)}] proper [{string.Join(" ", f.ProperNameKeys)}] | {f.Title}");
 
-    private void AssertFloors(CorrelationMetrics metrics)
+    private void AssertFloors(CorrelationMetrics metrics) => AssertFloors(metrics, SmallSetFloors);
+
+    private void AssertFloors(CorrelationMetrics metrics, Floors floors)
     {
         output.WriteLine("=> " + metrics);
-        Assert.True(metrics.IncidentRecall >= RecallFloor, metrics.ToString());
-        Assert.True(metrics.AlertPrecision >= PrecisionFloor, metrics.ToString());
-        Assert.True(metrics.SplitRate <= SplitCeiling, metrics.ToString());
-        Assert.True(metrics.MergeRate <= MergeCeiling, metrics.ToString());
-        Assert.True(metrics.TollAccuracy >= TollFloor, metrics.ToString());
+        Assert.True(metrics.IncidentRecall >= floors.Recall, metrics.ToString());
+        Assert.True(metrics.AlertPrecision >= floors.Precision, metrics.ToString());
+        Assert.True(metrics.SplitRate <= floors.Split, metrics.ToString());
+        Assert.True(metrics.MergeRate <= floors.Merge, metrics.ToString());
+        Assert.True(metrics.TollAccuracy >= floors.Toll, metrics.ToString());
         Assert.True(metrics.VersionsWellFormed, metrics.ToString());
     }
 }
