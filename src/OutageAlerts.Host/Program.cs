@@ -9,6 +9,7 @@ var root = new RootCommand("OutageAlerts: strike and outage alerts from news and
     FeedsCommand.Create(),
     ErrorsCommand.Create(),
     AlertsCommand.Create(),
+    BenchCommand.Create(),
 };
 
 // The generic host handles SIGTERM/Ctrl+C itself and drains in-flight work; System.CommandLine must not cut it short.

@@ -68,8 +68,10 @@ public static class IngestionServiceCollectionExtensions
                     .WithSimpleSchedule(s => s
                         .WithInterval(feed.Interval < FeedOptions.MinimumInterval ? FeedOptions.MinimumInterval : feed.Interval)
                         .RepeatForever()
-                        // A poll that was missed (process paused, slow cycle) is not made up for: the next one catches up.
-                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+                        // A poll that could not start on time (many feeds at start-up, a paused process) runs once as
+                        // soon as it can, and the schedule continues from there; missed polls are not made up for.
+                        // Skipping to the next interval instead left most of 1,000 feeds unpolled after a restart.
+                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithRemainingCount)));
             }
         });
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);

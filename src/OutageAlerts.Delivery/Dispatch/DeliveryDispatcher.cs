@@ -211,7 +211,8 @@ public sealed partial class DeliveryDispatcher
         _ => Redact.Url(subscription.Target),
     };
 
-    private static string Recipient(Subscription subscription) =>
+    /// <summary>What the delivery log records as the recipient: a webhook URL without its query, which may hold a token.</summary>
+    internal static string Recipient(Subscription subscription) =>
         subscription.Channel == DeliveryChannel.Webhook && Uri.TryCreate(subscription.Target, UriKind.Absolute, out var uri)
             ? uri.GetLeftPart(UriPartial.Path)
             : subscription.Target;

@@ -67,10 +67,10 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
         await BeginAttemptAsync(key, channel, recipient, kind, cancellationToken) > 0;
 
     /// <summary>
-    /// Records the start of an attempt and returns its number (1 for the first), or 0 when the delivery already
-    /// succeeded, in which case the caller must not send again.
+    /// Records that a delivery was routed (status Pending, no attempt yet), so an update or cancel routed before
+    /// the first attempt starts still reaches this subscription. Idempotent.
     /// </summary>
-    public async Task<int> BeginAttemptAsync(
+    public async Task RecordRoutedAsync(
         DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -89,6 +89,19 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
                 Kind = kind.ToString(), Status = nameof(DeliveryStatus.Pending), Now = now,
             },
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records the start of an attempt and returns its number (1 for the first), or 0 when the delivery already
+    /// succeeded, in which case the caller must not send again.
+    /// </summary>
+    public async Task<int> BeginAttemptAsync(
+        DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await RecordRoutedAsync(key, channel, recipient, kind, cancellationToken);
+        await using var connection = await store.OpenAsync(cancellationToken);
 
         // One statement decides, so a delivery that another attempt finished in the meantime is not resent.
         var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Contracts;
+using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Log;
 using OutageAlerts.Delivery.Subscriptions;
 
@@ -58,6 +59,9 @@ internal sealed partial class AlertRoutingConsumer(
                 DeliveryChannel.Sms => (DeliveryQueues.SmsAddress, new SmsDelivery(kind, alert, subscription.Id, reason)),
                 _ => (DeliveryQueues.WebhookAddress, new WebhookDelivery(kind, alert, subscription.Id, reason)),
             };
+            // Logged before it is sent: an update routed while this one still waits in its queue must find it.
+            await log.RecordRoutedAsync(
+                new DeliveryKey(alert.AlertId, alert.Version, subscription.Id), channel, DeliveryDispatcher.Recipient(subscription), kind, context.CancellationToken);
             var endpoint = await context.GetSendEndpoint(address);
             await endpoint.Send(message, message.GetType(), context.CancellationToken);
             DeliveryTelemetry.Routed.Add(

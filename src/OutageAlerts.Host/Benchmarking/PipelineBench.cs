@@ -1,0 +1,407 @@
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using OutageAlerts.Delivery;
+using OutageAlerts.Feeds.Fetching;
+using OutageAlerts.Feeds.Parsing;
+using OutageAlerts.Host.Messaging;
+using OutageAlerts.Ingestion.State;
+using RabbitMQ.Client;
+
+namespace OutageAlerts.Host.Benchmarking;
+
+/// <summary>The run could not produce figures (broker unreachable, no alert ever arrived…); the message says why.</summary>
+public sealed class PipelineBenchException : Exception
+{
+    public PipelineBenchException()
+    {
+    }
+
+    public PipelineBenchException(string message)
+        : base(message)
+    {
+    }
+
+    public PipelineBenchException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// <c>outage-alerts bench pipeline</c>: runs the real service (all roles, RabbitMQ, a temporary SQLite store) in this
+/// process against local feed servers and a local webhook receiver, and measures in the same run, on the same broker,
+/// the baselines it is compared with. Phases: start and first poll of every feed → warm-up (a few alerts; a copy of
+/// one AlertRaised message is taken for the raw baseline) → raw RabbitMQ → throughput (a burst of alerts) → latency
+/// (a steady rate) → raw webhook POSTs → poll cycle → resident memory.
+/// </summary>
+public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider time, TextWriter progress)
+{
+    public const int WarmUpAlerts = 5;
+    public const double ChangedFeedFraction = 0.02;
+
+    private const double MiB = 1024 * 1024;
+    private static readonly TimeSpan AlertFeedInterval = TimeSpan.FromSeconds(1);
+
+    // Polled once at start (for validators and the memory figure), then left alone while the phases run.
+    private static readonly TimeSpan PollFeedInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan FirstPollStall = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DeliveryIdleTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReleaseTick = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    // Keys the harness sets itself; what the environment says for them (feed presets, demo subscriptions, an outbox
+    // directory, the operator's store) must not leak into the measured service.
+    private static readonly string[] OwnedKeys =
+    [
+        "OutageAlerts:Feeds", "OutageAlerts:Subscriptions", "OutageAlerts:Delivery:OutboxDirectory", "OutageAlerts:Store",
+        "OutageAlerts:Transport", "OutageAlerts:Incidents:FirstMessageHold", "ConnectionStrings:OutageAlerts", "urls",
+    ];
+
+    private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    private int _nextItem;
+
+    /// <param name="configuration">The service's configuration as an operator gives it (ConnectionStrings:RabbitMq at least).</param>
+    /// <param name="hostArgs">Arguments for the service's host, as <c>run</c> takes them.</param>
+    public async Task<PipelineBenchResult> RunAsync(IConfiguration configuration, string[] hostArgs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var address = RabbitMqAddress.Parse(configuration.GetConnectionString(MessagingOptions.ConnectionStringName));
+        var messaging = MessagingOptions.From(new ConfigurationBuilder()
+            .AddInMemoryCollection(configuration.AsEnumerable())
+            .AddInMemoryCollection([new(MessagingOptions.TransportKey, nameof(TransportKind.RabbitMq))])
+            .Build());
+        var broker = new BenchBroker(address);
+        var anchor = time.GetUtcNow();
+        Report($"run {_run}: broker {address.Host}:{address.Port} vhost '{address.VirtualHost}'");
+        uint purged;
+        try
+        {
+            purged = await broker.PurgeServiceQueuesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            throw new PipelineBenchException($"RabbitMQ at {address.Host}:{address.Port} (vhost '{address.VirtualHost}') is not usable: {ex.Message}", ex);
+        }
+
+        if (purged > 0)
+        {
+            Report($"purged {purged} messages left in the service's queues by an earlier run");
+        }
+
+        await using var alertFeeds = await AlertFeedServer.StartAsync(options.AlertFeeds, time);
+        await using var pollFeeds = await PollFeedServer.StartAsync(options.Feeds, anchor);
+        await using var receiver = await WebhookReceiver.StartAsync(time);
+        var store = Directory.CreateTempSubdirectory("outage-alerts-bench-");
+        try
+        {
+            var settings = Settings(configuration, alertFeeds, pollFeeds, receiver, store.FullName);
+            await using var app = ServiceHost.Build(hostArgs, ServiceRoles.All, builder =>
+            {
+                var inherited = builder.Configuration.AsEnumerable()
+                    .Where(kv => kv.Value is not null && !OwnedKeys.Any(k => kv.Key.Equals(k, StringComparison.OrdinalIgnoreCase) || kv.Key.StartsWith(k + ":", StringComparison.OrdinalIgnoreCase)))
+                    .ToList();
+                builder.Configuration.Sources.Clear();
+                builder.Configuration.AddInMemoryCollection(inherited).AddInMemoryCollection(settings);
+            });
+            await app.StartAsync(cancellationToken);
+            try
+            {
+                return await MeasureAsync(app, address, messaging, broker, alertFeeds, pollFeeds, receiver, cancellationToken);
+            }
+            finally
+            {
+                using var stop = new CancellationTokenSource(StopTimeout, time);
+                await app.StopAsync(stop.Token);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                store.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open on a slow shutdown; the temp folder is cleaned by the system eventually.
+            }
+        }
+    }
+
+    private async Task<PipelineBenchResult> MeasureAsync(
+        WebApplication app,
+        RabbitMqAddress address,
+        MessagingOptions messaging,
+        BenchBroker broker,
+        AlertFeedServer alertFeeds,
+        PollFeedServer pollFeeds,
+        WebhookReceiver receiver,
+        CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var states = await WaitForFirstPollAsync(app.Services.GetRequiredService<FeedStateAdministration>(), pollFeeds, cancellationToken);
+
+        // Warm-up: connections, JIT, the broker topology; and one real AlertRaised message for the raw baseline.
+        Report($"warm-up: {WarmUpAlerts} alerts");
+        BasicGetResult? captured;
+        await using (var tap = await broker.TapAlertRaisedAsync($"bench-raw-tap-{_run}", cancellationToken))
+        {
+            var warmUp = Release(alertFeeds, WarmUpAlerts);
+            if (await receiver.WaitForAsync(warmUp, WarmUpTimeout, cancellationToken) == 0)
+            {
+                throw new PipelineBenchException(
+                    $"No alert reached the webhook receiver within {WarmUpTimeout.TotalSeconds:0} s of the warm-up; the service's log (stderr) says why.");
+            }
+
+            captured = await tap.TakeAsync(WarmUpTimeout, time, cancellationToken);
+        }
+
+        var (body, properties) = captured is null
+            ? (new byte[SyntheticMessageBytes], new BasicProperties { ContentType = "application/json" })
+            : (captured.Body.ToArray(), new BasicProperties(captured.BasicProperties));
+        if (captured is null)
+        {
+            problems.Add($"no AlertRaised message was captured; the raw baseline used {SyntheticMessageBytes}-byte messages");
+        }
+
+        Report($"raw RabbitMQ: {options.Alerts} messages of {body.Length} bytes");
+        var raw = await RawRabbitMqBaseline.RunAsync(
+            address, $"bench-raw-{_run}", body, properties, options.Alerts, options.AlertFeeds, messaging.PrefetchCount, time, cancellationToken);
+
+        Report($"throughput: {options.Alerts} alerts at once over {options.AlertFeeds} feeds");
+        var burst = Release(alertFeeds, options.Alerts);
+        var delivered = await receiver.WaitForAsync(burst, DeliveryIdleTimeout, cancellationToken);
+        var burstArrivals = burst.Select(receiver.Arrival).OfType<WebhookArrival>().ToList();
+        var firstServed = burst.Select(alertFeeds.FirstServed).OfType<long>().DefaultIfEmpty().Min();
+        var burstSeconds = burstArrivals.Count == 0 ? 0 : time.GetElapsedTime(firstServed, burstArrivals.Max(a => a.At)).TotalSeconds;
+        var alertsPerSecond = burstSeconds > 0 ? delivered / burstSeconds : 0;
+        if (delivered < burst.Count)
+        {
+            problems.Add($"throughput phase: {burst.Count - delivered} of {burst.Count} alerts never reached the webhook");
+        }
+
+        Report($"latency: {options.Rate:0.#} alerts/s for {options.Duration.TotalSeconds:0.#} s");
+        var steady = await ReleaseSteadilyAsync(alertFeeds, cancellationToken);
+        var steadyDelivered = await receiver.WaitForAsync(steady, DeliveryIdleTimeout, cancellationToken);
+        var latencies = steady
+            .Select(id => (Served: alertFeeds.FirstServed(id), Arrival: receiver.Arrival(id)))
+            .Where(x => x.Served is not null && x.Arrival is not null)
+            .Select(x => time.GetElapsedTime(x.Served!.Value, x.Arrival!.At).TotalMilliseconds)
+            .ToList();
+        if (steadyDelivered < steady.Count)
+        {
+            problems.Add($"latency phase: {steady.Count - steadyDelivered} of {steady.Count} alerts never reached the webhook");
+        }
+
+        var all = burstArrivals.Concat(steady.Select(receiver.Arrival).OfType<WebhookArrival>()).ToList();
+        var distinct = all.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count();
+        if (distinct != all.Count)
+        {
+            problems.Add($"{all.Count - distinct} alerts shared an alert id: correlation merged reports meant as separate incidents");
+        }
+
+        var posts = await RawWebhookPostsAsync(receiver, options.Alerts, cancellationToken);
+
+        Report($"poll cycle: {pollFeeds.Count} feeds");
+        var fetcher = app.Services.GetRequiredService<IFeedFetcher>();
+        var polled = await ValidatorsAsync(pollFeeds, states, fetcher, cancellationToken);
+        var changed = Enumerable.Range(0, pollFeeds.Count).Where(i => i % (int)(1 / ChangedFeedFraction) == 0).ToList();
+        pollFeeds.Change(changed);
+        var cycle = await PollCycleBenchmark.RunAsync(
+            polled, pollFeeds.Publishers, changed.Count, fetcher, app.Services.GetRequiredService<IFeedParser>(), time, cancellationToken);
+        if (cycle.Failed > 0)
+        {
+            problems.Add($"poll cycle: {cycle.Failed} fetches failed");
+        }
+
+        var rss = Environment.WorkingSet / MiB;
+        var perSecond = Math.Round(alertsPerSecond, 1);
+        var rawPerSecond = Math.Round(raw.MessagesPerSecond, 1);
+        return new PipelineBenchResult
+        {
+            AlertsPerSecond = perSecond,
+            RawRabbitMqPerSecond = rawPerSecond,
+            Ratio = rawPerSecond > 0 ? Math.Round(perSecond / rawPerSecond, 4) : 0,
+            FetchToWebhookMs = LatencySummary.From(latencies, options.Rate),
+            PollCycle = new PollCycleSummary(
+                cycle.Feeds, Math.Round(cycle.Seconds, 4), Math.Round(cycle.RawSeconds, 4), Math.Round(cycle.Ratio, 3), Math.Round(cycle.RawUnconditionalSeconds, 4),
+                cycle.Publishers, cycle.Parallelism, cycle.Changed, cycle.NotModified, cycle.Failed, states.Count),
+            RssMb = Math.Round(rss, 1),
+            Throughput = new ThroughputSummary(burst.Count, delivered, burstArrivals.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count(), Math.Round(burstSeconds, 3)),
+            RawRabbitMq = raw with { Seconds = Math.Round(raw.Seconds, 4) },
+            WebhookPosts = posts,
+            Machine = new BenchMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), GCSettings.IsServerGC),
+            Settings = new BenchSettings(options.Alerts, options.Rate, options.Duration.TotalSeconds, options.Feeds, options.AlertFeeds, $"{address.Host}:{address.Port} vhost {address.VirtualHost}"),
+            Complete = delivered == burst.Count && steadyDelivered == steady.Count,
+            Problems = problems,
+        };
+    }
+
+    private static Dictionary<string, string?> Settings(
+        IConfiguration configuration, AlertFeedServer alertFeeds, PollFeedServer pollFeeds, WebhookReceiver receiver, string storeDirectory)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["OutageAlerts:Transport"] = nameof(TransportKind.RabbitMq),
+            ["ConnectionStrings:RabbitMq"] = configuration.GetConnectionString(MessagingOptions.ConnectionStringName),
+            ["OutageAlerts:Store:Provider"] = "Sqlite",
+            ["ConnectionStrings:OutageAlerts"] = $"Data Source={Path.Combine(storeDirectory, "store.db")}",
+            ["OutageAlerts:Subscriptions:0:Id"] = "bench-webhook",
+            ["OutageAlerts:Subscriptions:0:Channel"] = "webhook",
+            ["OutageAlerts:Subscriptions:0:Target"] = receiver.HookUrl.AbsoluteUri,
+            ["OutageAlerts:Subscriptions:0:Secret"] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["OutageAlerts:Subscriptions:0:Format"] = "json",
+            ["OutageAlerts:Subscriptions:0:MinSeverity"] = "Minor",
+            ["OutageAlerts:Webhooks:AllowPrivateTargets"] = "true",
+
+            // The reports are Extreme and announced at once anyway; no hold makes sure nothing waits.
+            ["OutageAlerts:Incidents:FirstMessageHold"] = "00:00:00",
+
+            // stdout carries the figures; the service's own log goes to stderr, warnings and worse only.
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
+        };
+        for (var i = 0; i < alertFeeds.Count; i++)
+        {
+            settings[string.Create(c, $"OutageAlerts:Feeds:{i}:Name")] = string.Create(c, $"bench-alerts-{i}");
+            settings[string.Create(c, $"OutageAlerts:Feeds:{i}:Url")] = alertFeeds.FeedUrl(i).AbsoluteUri;
+            settings[string.Create(c, $"OutageAlerts:Feeds:{i}:Interval")] = AlertFeedInterval.ToString("c", c);
+        }
+
+        for (var i = 0; i < pollFeeds.Count; i++)
+        {
+            var n = alertFeeds.Count + i;
+            settings[string.Create(c, $"OutageAlerts:Feeds:{n}:Name")] = PollFeedServer.Name(i);
+            settings[string.Create(c, $"OutageAlerts:Feeds:{n}:Url")] = pollFeeds.FeedUrl(i).AbsoluteUri;
+            settings[string.Create(c, $"OutageAlerts:Feeds:{n}:Interval")] = PollFeedInterval.ToString("c", c);
+        }
+
+        return settings;
+    }
+
+    /// <summary>
+    /// Waits until the service has polled every poll-cycle feed once and returns the states its store keeps. Gives up
+    /// when polling stalls: on a loaded machine the first cycle can outlast Quartz's misfire threshold, and a misfired
+    /// trigger of an hourly feed waits an hour.
+    /// </summary>
+    private async Task<Dictionary<string, FeedState>> WaitForFirstPollAsync(
+        FeedStateAdministration administration, PollFeedServer pollFeeds, CancellationToken cancellationToken)
+    {
+        Report($"service started; waiting for its first poll of {pollFeeds.Count} feeds");
+        var started = time.GetTimestamp();
+        var progressed = started;
+        var polled = 0;
+        while (true)
+        {
+            var states = (await administration.ListAsync(cancellationToken))
+                .Where(s => s.Feed.StartsWith("bench-poll-", StringComparison.Ordinal) && s.LastSuccess is not null)
+                .ToDictionary(s => s.Feed, StringComparer.Ordinal);
+            if (states.Count >= pollFeeds.Count)
+            {
+                Report($"first poll of {pollFeeds.Count} feeds done after {time.GetElapsedTime(started).TotalSeconds:0.0} s");
+                return states;
+            }
+
+            if (states.Count > polled)
+            {
+                polled = states.Count;
+                progressed = time.GetTimestamp();
+            }
+            else if (time.GetElapsedTime(progressed) > FirstPollStall)
+            {
+                Report($"first poll stalled at {states.Count} of {pollFeeds.Count} feeds ({pollFeeds.Requests} requests served); the rest get their validators from one fetch by the harness");
+                return states;
+            }
+
+            await Task.Delay(FirstPollCheckInterval, time, cancellationToken);
+        }
+    }
+
+    /// <summary>The poll-cycle feeds with the validators the store holds, or, for feeds the service has not polled, from one fetch now.</summary>
+    private static async Task<List<PolledFeed>> ValidatorsAsync(
+        PollFeedServer pollFeeds, Dictionary<string, FeedState> states, IFeedFetcher fetcher, CancellationToken cancellationToken)
+    {
+        var feeds = new PolledFeed[pollFeeds.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, pollFeeds.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = PollCycleBenchmark.Parallelism, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                var url = pollFeeds.FeedUrl(i);
+                if (states.TryGetValue(PollFeedServer.Name(i), out var state))
+                {
+                    feeds[i] = new PolledFeed(url, state.ETag, state.LastModified);
+                    return;
+                }
+
+                var fetched = await fetcher.FetchAsync(new FetchRequest(url), token);
+                feeds[i] = new PolledFeed(url, fetched.ETag, fetched.LastModified);
+            });
+        return [.. feeds];
+    }
+
+    private List<string> Release(AlertFeedServer feeds, int count)
+    {
+        var items = Enumerable.Range(0, count).Select(_ => BenchItems.Strike(_run, Interlocked.Increment(ref _nextItem), time.GetUtcNow())).ToList();
+        feeds.Release(items);
+        return [.. items.Select(i => i.Id)];
+    }
+
+    /// <summary>Releases <see cref="PipelineBenchOptions.LatencyAlerts"/> items at <see cref="PipelineBenchOptions.Rate"/>, evenly over time.</summary>
+    private async Task<List<string>> ReleaseSteadilyAsync(AlertFeedServer feeds, CancellationToken cancellationToken)
+    {
+        var total = options.LatencyAlerts;
+        var released = new List<string>(total);
+        var started = time.GetTimestamp();
+        while (released.Count < total)
+        {
+            var due = Math.Min(total, (int)(time.GetElapsedTime(started).TotalSeconds * options.Rate) + 1);
+            if (due > released.Count)
+            {
+                released.AddRange(Release(feeds, due - released.Count));
+            }
+
+            await Task.Delay(ReleaseTick, time, cancellationToken);
+        }
+
+        return released;
+    }
+
+    /// <summary>Raw HttpClient POSTs of a real webhook body to the same receiver, as many at once as the webhook queue delivers.</summary>
+    private async Task<WebhookPostSummary> RawWebhookPostsAsync(WebhookReceiver receiver, int count, CancellationToken cancellationToken)
+    {
+        var body = receiver.Sample ?? new byte[SyntheticMessageBytes];
+        const int parallelism = DeliveryOptions.DefaultConcurrentMessageLimit;
+        using var client = new HttpClient();
+        async Task PostAsync()
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(receiver.RawUrl, content, cancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        for (var i = 0; i < parallelism; i++)
+        {
+            await PostAsync();
+        }
+
+        var started = time.GetTimestamp();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (_, _) => await PostAsync());
+        var seconds = time.GetElapsedTime(started).TotalSeconds;
+        return new WebhookPostSummary(count, body.Length, parallelism, Math.Round(seconds > 0 ? count / seconds : 0, 1));
+    }
+
+    private void Report(string message) => progress.WriteLine($"[bench {time.GetUtcNow():HH:mm:ss}] {message}");
+
+    private const int SyntheticMessageBytes = 2500;
+    private static readonly TimeSpan FirstPollCheckInterval = TimeSpan.FromMilliseconds(500);
+}

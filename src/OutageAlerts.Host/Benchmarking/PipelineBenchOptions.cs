@@ -1,0 +1,66 @@
+namespace OutageAlerts.Host.Benchmarking;
+
+/// <summary>The load of one <c>bench pipeline</c> run; the defaults finish in about a minute on two cores.</summary>
+public sealed record PipelineBenchOptions
+{
+    public const int DefaultAlerts = 1000;
+    public const double DefaultRate = 100;
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(10);
+    public const int DefaultFeeds = 1000;
+    public const int DefaultAlertFeeds = 10;
+
+    /// <summary>Alerts released at once for the throughput phase (alerts per second end to end).</summary>
+    public int Alerts { get; init; } = DefaultAlerts;
+
+    /// <summary>Alerts per second released steadily during the latency phase.</summary>
+    public double Rate { get; init; } = DefaultRate;
+
+    /// <summary>How long the latency phase releases alerts.</summary>
+    public TimeSpan Duration { get; init; } = DefaultDuration;
+
+    /// <summary>Feeds in the poll-cycle measurement, also configured in the service for the resident-memory figure.</summary>
+    public int Feeds { get; init; } = DefaultFeeds;
+
+    /// <summary>Feeds that carry the generated strike reports, polled every second; alerts are spread over them.</summary>
+    public int AlertFeeds { get; init; } = DefaultAlertFeeds;
+
+    /// <summary>The problems with these values, for the command line to print; empty when usable.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Alerts < 1)
+        {
+            problems.Add("--alerts must be at least 1.");
+        }
+
+        if (Rate is <= 0 or > MaxRate || double.IsNaN(Rate))
+        {
+            problems.Add($"--rate must be above 0 and at most {MaxRate} alerts per second.");
+        }
+
+        if (Duration <= TimeSpan.Zero || Duration > MaxDuration)
+        {
+            problems.Add($"--duration must be above 0 and at most {MaxDuration.TotalMinutes:0} minutes.");
+        }
+
+        if (Feeds is < 1 or > MaxFeeds)
+        {
+            problems.Add($"--feeds must be between 1 and {MaxFeeds}.");
+        }
+
+        if (AlertFeeds is < 1 or > MaxAlertFeeds)
+        {
+            problems.Add($"--alert-feeds must be between 1 and {MaxAlertFeeds}.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Alerts the latency phase releases: <see cref="Rate"/> × <see cref="Duration"/>, at least one.</summary>
+    public int LatencyAlerts => Math.Max(1, (int)Math.Round(Rate * Duration.TotalSeconds));
+
+    private const double MaxRate = 5000;
+    private const int MaxFeeds = 20000;
+    private const int MaxAlertFeeds = 200;
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(30);
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace OutageAlerts.Host.Benchmarking;
+
+/// <summary>
+/// The harness's figures (DESIGN.md contract 6): the first six properties are the contract, the rest say how they
+/// were measured. Times are in seconds unless named otherwise.
+/// </summary>
+public sealed record PipelineBenchResult
+{
+    /// <summary>Alerts per second end to end in the throughput phase: first feed response to last webhook.</summary>
+    public required double AlertsPerSecond { get; init; }
+
+    /// <summary>Raw RabbitMQ.Client messages per second on the same broker, same count and size (see <see cref="RawRabbitMq"/>).</summary>
+    public required double RawRabbitMqPerSecond { get; init; }
+
+    /// <summary><see cref="AlertsPerSecond"/> / <see cref="RawRabbitMqPerSecond"/>.</summary>
+    public required double Ratio { get; init; }
+
+    /// <summary>From the feed response that first carried an item to its webhook's arrival, in the latency phase.</summary>
+    public required LatencySummary FetchToWebhookMs { get; init; }
+
+    public required PollCycleSummary PollCycle { get; init; }
+
+    /// <summary>Resident memory of the whole process at the end, with every feed configured in the service.</summary>
+    public required double RssMb { get; init; }
+
+    public required ThroughputSummary Throughput { get; init; }
+
+    public required RawRabbitMqResult RawRabbitMq { get; init; }
+
+    public required WebhookPostSummary WebhookPosts { get; init; }
+
+    public required BenchMachine Machine { get; init; }
+
+    public required BenchSettings Settings { get; init; }
+
+    /// <summary>False when some alerts never reached the webhook: the figures then describe a broken run.</summary>
+    public required bool Complete { get; init; }
+
+    public required IReadOnlyList<string> Problems { get; init; }
+
+    /// <summary>A table for people; the JSON is for tools.</summary>
+    public void WriteTable(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"outage-alerts bench pipeline — {Machine.Processors} cores, {Machine.Os}, .NET {Machine.Runtime}, server GC {Machine.ServerGc}"));
+        output.WriteLine(string.Create(c, $"broker {Settings.Broker}; {Settings.AlertFeeds} alert feeds polled every second; {Settings.Feeds} feeds configured"));
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"{"MEASURE",-40} {"SERVICE",12} {"RAW",12} {"RATIO",8}"));
+        output.WriteLine(string.Create(c, $"{"alerts/s end to end vs RabbitMQ msgs/s",-40} {AlertsPerSecond,12:0.0} {RawRabbitMqPerSecond,12:0.0} {Ratio,8:0.000}"));
+        output.WriteLine(string.Create(c, $"{"poll cycle of " + PollCycle.Feeds + " feeds (s) vs HttpClient",-40} {PollCycle.Seconds,12:0.000} {PollCycle.RawSeconds,12:0.000} {PollCycle.Ratio,8:0.00}"));
+        output.WriteLine(string.Create(c, $"{"  HttpClient without validators (s)",-40} {"",12} {PollCycle.RawUnconditionalSeconds,12:0.000}"));
+        output.WriteLine(string.Create(c, $"{"webhook POSTs/s (raw HttpClient)",-40} {"",12} {WebhookPosts.RawPerSecond,12:0.0}"));
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"fetch-to-webhook at {FetchToWebhookMs.Rate:0.#} alerts/s ({FetchToWebhookMs.Count} alerts): p50 {FetchToWebhookMs.P50:0.0} ms, p95 {FetchToWebhookMs.P95:0.0} ms, p99 {FetchToWebhookMs.P99:0.0} ms, max {FetchToWebhookMs.Max:0.0} ms"));
+        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids)"));
+        output.WriteLine(string.Create(c, $"raw RabbitMQ: {RawRabbitMq.Messages} × {RawRabbitMq.MessageBytes} B persistent, confirms, {RawRabbitMq.Publishers} publishers, prefetch {RawRabbitMq.Prefetch}, manual acks: {RawRabbitMq.Seconds:0.000} s"));
+        output.WriteLine(string.Create(c, $"poll cycle: {PollCycle.NotModified} × 304, {PollCycle.Changed} changed, {PollCycle.Failed} failed; {PollCycle.Publishers} hosts, {PollCycle.Parallelism} at a time"));
+        output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB"));
+        foreach (var problem in Problems)
+        {
+            output.WriteLine(string.Create(c, $"PROBLEM: {problem}"));
+        }
+    }
+}
+
+public sealed record LatencySummary(double P50, double P95, double P99, double Max, double Mean, int Count, double Rate)
+{
+    public static LatencySummary From(IReadOnlyCollection<double> milliseconds, double rate)
+    {
+        ArgumentNullException.ThrowIfNull(milliseconds);
+        if (milliseconds.Count == 0)
+        {
+            return new LatencySummary(0, 0, 0, 0, 0, 0, rate);
+        }
+
+        var sorted = milliseconds.Order().ToArray();
+        return new LatencySummary(
+            Round(Percentile(sorted, 50)), Round(Percentile(sorted, 95)), Round(Percentile(sorted, 99)),
+            Round(sorted[^1]), Round(sorted.Average()), sorted.Length, rate);
+    }
+
+    /// <summary>Nearest rank: the smallest value with at least <paramref name="percent"/> % of the values at or below it.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double percent)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        var rank = (int)Math.Ceiling(percent / 100 * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+
+    private static double Round(double value) => Math.Round(value, 1);
+}
+
+public sealed record PollCycleSummary(
+    int Feeds, double Seconds, double RawSeconds, double Ratio, double RawUnconditionalSeconds,
+    int Publishers, int Parallelism, int Changed, int NotModified, int Failed, int ValidatorsFromStore);
+
+public sealed record ThroughputSummary(int Alerts, int Delivered, int DistinctAlertIds, double Seconds);
+
+public sealed record WebhookPostSummary(int Posts, int BodyBytes, int Parallelism, double RawPerSecond);
+
+public sealed record BenchMachine(int Processors, string Os, string Runtime, [property: JsonPropertyName("serverGc")] bool ServerGc);
+
+public sealed record BenchSettings(int Alerts, double Rate, double DurationSeconds, int Feeds, int AlertFeeds, string Broker);

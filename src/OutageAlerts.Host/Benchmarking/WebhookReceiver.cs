@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace OutageAlerts.Host.Benchmarking;
+
+/// <summary>One webhook as it arrived.</summary>
+internal sealed record WebhookArrival(string ItemId, string AlertId, string Type, long At);
+
+/// <summary>
+/// The subscriber's endpoint: answers 200 at once and notes when each alert arrived (after its whole body was read),
+/// keyed by the feed item it came from. <c>/raw</c> takes the raw-POST baseline's requests and only counts them.
+/// </summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    public const string HookPath = "hooks/bench";
+    public const string RawPath = "raw";
+
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, WebhookArrival> _arrivals = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signal = new(0);
+    private LoopbackServer? _server;
+    private long _received;
+    private long _raw;
+    private byte[]? _sample;
+
+    private WebhookReceiver(TimeProvider time) => _time = time;
+
+    public Uri HookUrl => new(_server!.Addresses[0], HookPath);
+
+    public Uri RawUrl => new(_server!.Addresses[0], RawPath);
+
+    /// <summary>Every webhook received, this run's or not.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    public long RawReceived => Interlocked.Read(ref _raw);
+
+    /// <summary>The body of one real webhook, for the raw-POST baseline to send.</summary>
+    public byte[]? Sample => Volatile.Read(ref _sample);
+
+    public static async Task<WebhookReceiver> StartAsync(TimeProvider time)
+    {
+        var receiver = new WebhookReceiver(time);
+        receiver._server = await LoopbackServer.StartAsync(["127.0.0.1"], receiver.HandleAsync);
+        return receiver;
+    }
+
+    public WebhookArrival? Arrival(string itemId) => _arrivals.TryGetValue(itemId, out var arrival) ? arrival : null;
+
+    /// <summary>Waits until every item in <paramref name="itemIds"/> arrived, or nothing arrived for <paramref name="idle"/>.</summary>
+    /// <returns>How many of them arrived.</returns>
+    public async Task<int> WaitForAsync(IReadOnlyCollection<string> itemIds, TimeSpan idle, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var arrived = itemIds.Count(_arrivals.ContainsKey);
+            if (arrived == itemIds.Count || !await _signal.WaitAsync(idle, cancellationToken))
+            {
+                return itemIds.Count(_arrivals.ContainsKey);
+            }
+
+            // Many may have arrived at once; count again only after draining the backlog of signals.
+            while (_signal.CurrentCount > 0 && await _signal.WaitAsync(0, cancellationToken))
+            {
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (path == "/" + RawPath)
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            Interlocked.Increment(ref _raw);
+            return;
+        }
+
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var at = _time.GetTimestamp();
+        Interlocked.Increment(ref _received);
+        if (Read(body.GetBuffer().AsMemory(0, (int)body.Length), at) is { } arrival)
+        {
+            _arrivals.TryAdd(arrival.ItemId, arrival);
+            Interlocked.CompareExchange(ref _sample, body.ToArray(), null);
+            _signal.Release();
+        }
+    }
+
+    private static WebhookArrival? Read(ReadOnlyMemory<byte> body, long at)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            var data = root.GetProperty("data");
+            var sources = data.GetProperty("sources");
+            return sources.GetArrayLength() == 0
+                ? null
+                : new WebhookArrival(
+                    sources[0].GetProperty("itemId").GetString() ?? "",
+                    data.GetProperty("alertId").GetString() ?? "",
+                    root.GetProperty("type").GetString() ?? "",
+                    at);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _signal.Dispose();
+    }
+}
