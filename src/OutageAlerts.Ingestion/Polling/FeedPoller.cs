@@ -186,22 +186,15 @@ internal sealed partial class FeedPoller(
         var failures = state.ConsecutiveFailures + 1;
         var backoff = Backoff(failures);
         var error = fetched.Error ?? "fetch failed";
+        var wait = backoff;
+        var reason = string.Create(CultureInfo.InvariantCulture, $"{failures} consecutive failed poll(s)");
         if (fetched.RetryAfter is { } retryAfter)
         {
             // The server's own request wins over our schedule, within reason; our back-off still applies if longer.
             var honoured = retryAfter < options.Value.MaxRetryAfter ? retryAfter : options.Value.MaxRetryAfter;
-            var wait = honoured > backoff ? honoured : backoff;
+            wait = honoured > backoff ? honoured : backoff;
+            reason = string.Create(CultureInfo.InvariantCulture, $"HTTP {fetched.HttpStatus} with Retry-After {retryAfter.TotalSeconds:0} s");
             LogRetryAfter(feed.Name, fetched.HttpStatus, retryAfter, now + wait);
-            return state with
-            {
-                LastError = error,
-                ConsecutiveFailures = failures,
-                Status = FeedStatus.BackingOff,
-                StatusReason = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"HTTP {fetched.HttpStatus} with Retry-After {retryAfter.TotalSeconds:0} s: not polled before {now + wait:u}"),
-                NextPollAfter = now + wait,
-            };
         }
 
         return state with
@@ -209,10 +202,8 @@ internal sealed partial class FeedPoller(
             LastError = error,
             ConsecutiveFailures = failures,
             Status = FeedStatus.BackingOff,
-            StatusReason = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{failures} consecutive failed poll(s): not polled before {now + backoff:u}"),
-            NextPollAfter = now + backoff,
+            StatusReason = string.Create(CultureInfo.InvariantCulture, $"{reason}: not polled before {now + wait:u}"),
+            NextPollAfter = now + wait,
         };
     }
 
