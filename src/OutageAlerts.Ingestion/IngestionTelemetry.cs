@@ -12,6 +12,14 @@ public static class IngestionTelemetry
 
     private static readonly Meter Meter = new(Name);
 
+    // Last successful poll per feed, as Unix seconds; Prometheus turns it into staleness with time() - value, so the
+    // process needs no clock of its own for it (the *_timestamp_seconds idiom).
+    private static readonly Gauge<double> LastSuccess = Meter.CreateGauge<double>(
+        "outagealerts.feed.last_success.timestamp", "s", "When each feed was last polled successfully (Unix time); staleness is now minus this.");
+
+    internal static void RecordSuccess(string feed, DateTimeOffset at) =>
+        LastSuccess.Record(at.ToUnixTimeMilliseconds() / 1000.0, new KeyValuePair<string, object?>("outagealerts.feed.name", feed));
+
     internal static readonly Counter<long> Polls = Meter.CreateCounter<long>(
         "outagealerts.feed.polls", "{poll}", "Feed polls by outcome (ok, not_modified, failed, parse_failed, gone, disabled).");
 

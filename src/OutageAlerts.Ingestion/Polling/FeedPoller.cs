@@ -169,6 +169,7 @@ internal sealed partial class FeedPoller(
             LogFeedRecovered(feed.Name, state.Status, state.ConsecutiveFailures);
         }
 
+        IngestionTelemetry.RecordSuccess(feed.Name, now);
         return state with
         {
             LastSuccess = now,

@@ -38,6 +38,7 @@ public sealed class ServiceProcessTests
             var metrics = await client.GetStringAsync("metrics");
             Assert.Contains("outagealerts_feed_polls_total", metrics, StringComparison.Ordinal);
             Assert.Contains("outagealerts_delivery_deliveries_total", metrics, StringComparison.Ordinal);
+            Assert.Contains("outagealerts_feed_last_success_timestamp_seconds{", metrics, StringComparison.Ordinal);
         }
         finally
         {
