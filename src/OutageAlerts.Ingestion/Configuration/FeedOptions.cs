@@ -55,7 +55,9 @@ public sealed class IngestionOptions
 
     public int MaxClassifiedTextLength { get; set; } = DefaultMaxClassifiedTextLength;
 
-    public static readonly TimeSpan DefaultBackoffBase = TimeSpan.FromMinutes(1);
+    // Short first step: a feed that was briefly unreachable (its server restarting, the service started first) is
+    // back within seconds; repeated failures still double up to MaxBackoff.
+    public static readonly TimeSpan DefaultBackoffBase = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan DefaultMaxBackoff = TimeSpan.FromHours(1);
     public static readonly TimeSpan DefaultMaxRetryAfter = TimeSpan.FromHours(24);
     public const int DefaultPauseAfterParseFailures = 5;
