@@ -98,6 +98,8 @@ public static class DeliveryServiceCollectionExtensions
             new ConfigurationChangeTokenSource<SubscriptionsOptions>(subscriptions));
         services.AddSingleton<IValidateOptions<SubscriptionsOptions>, SubscriptionsValidator>();
 
+        services.TryAddSingleton<ISubscriptionDirectory, ConfiguredSubscriptionDirectory>();
+        services.AddRoutingPolicies();
         services.TryAddSingleton<DeliveryLog>();
         services.TryAddSingleton<OutboxWriter>();
         services.TryAddSingleton<SmtpConnectionPool>();

@@ -20,7 +20,7 @@ public sealed partial class DeliveryDispatcher
     private readonly AlertArchive _archive;
     private readonly DeliveryRetries _retries;
     private readonly DisabledEndpoints _disabled;
-    private readonly IOptionsMonitor<SubscriptionsOptions> _subscriptions;
+    private readonly ISubscriptionDirectory _subscriptions;
     private readonly IOptionsMonitor<WebhookOptions> _webhooks;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryDispatcher> _logger;
@@ -31,7 +31,7 @@ public sealed partial class DeliveryDispatcher
         AlertArchive archive,
         DeliveryRetries retries,
         DisabledEndpoints disabled,
-        IOptionsMonitor<SubscriptionsOptions> subscriptions,
+        ISubscriptionDirectory subscriptions,
         IOptionsMonitor<WebhookOptions> webhooks,
         TimeProvider time,
         ILogger<DeliveryDispatcher> logger)
@@ -71,7 +71,7 @@ public sealed partial class DeliveryDispatcher
         activity?.SetTag("outagealerts.delivery.channel", channel.ToString());
         activity?.SetTag("outagealerts.delivery.attempt", attempt + 1);
 
-        var subscription = _subscriptions.CurrentValue.Find(delivery.SubscriptionId);
+        var subscription = await _subscriptions.FindAsync(delivery.SubscriptionId, cancellationToken);
         if (subscription is null || subscription.Channel != channel)
         {
             // The configuration changed between routing and delivery; the subscription no longer wants this.

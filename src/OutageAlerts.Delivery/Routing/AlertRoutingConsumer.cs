@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OutageAlerts.Contracts;
 using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Log;
@@ -14,7 +13,7 @@ namespace OutageAlerts.Delivery.Routing;
 /// version (so a downgrade is heard by those who got the original); cancellations only to those.
 /// </summary>
 internal sealed partial class AlertRoutingConsumer(
-    IOptionsMonitor<SubscriptionsOptions> subscriptions,
+    ISubscriptionDirectory subscriptions,
     DeliveryLog log,
     ILogger<AlertRoutingConsumer> logger)
     : IConsumer<AlertRaised>, IConsumer<AlertUpdated>, IConsumer<AlertCancelled>
@@ -36,7 +35,7 @@ internal sealed partial class AlertRoutingConsumer(
         activity?.SetTag("outagealerts.alert.event", kind.ToString());
         activity?.SetTag("outagealerts.alert.severity", alert.Severity.ToString());
 
-        var all = subscriptions.CurrentValue.Items;
+        var all = await subscriptions.ListAsync(context.CancellationToken);
         IReadOnlySet<string> earlier = kind == AlertEventKind.Raised || all.Count == 0
             ? new HashSet<string>()
             : await log.RecipientsOfAsync(alert.AlertId, context.CancellationToken);

@@ -13,3 +13,16 @@ public enum SubscriptionFormat
     Json,
     Cap,
 }
+
+/// <summary>Whether alerts go out one by one or, below a severity, in a periodic digest email.</summary>
+public enum SubscriptionMode
+{
+    Immediate,
+    Digest,
+}
+
+public enum DigestPeriod
+{
+    Hourly,
+    Daily,
+}

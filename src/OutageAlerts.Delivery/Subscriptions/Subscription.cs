@@ -7,6 +7,10 @@ public sealed class Subscription
 {
     /// <summary>Every alert is delivered unless a subscription asks for a higher severity.</summary>
     public const Severity DefaultMinSeverity = Severity.Unknown;
+    public const DigestPeriod DefaultDigestPeriod = DigestPeriod.Daily;
+    public const Severity DefaultDigestMaxSeverity = Severity.Moderate;
+    public const string DefaultTimeZone = "UTC";
+    public static readonly TimeOnly DefaultDigestTime = new(8, 0);
 
     public string Id { get; set; } = "";
 
@@ -37,6 +41,32 @@ public sealed class Subscription
 
     /// <summary>The language emails and SMS are written in (<c>en</c> or <c>uk</c>); unset follows the alert's language.</summary>
     public string? Language { get; set; }
+
+    /// <summary><see cref="SubscriptionMode.Digest"/> collects lower-severity alerts into one email per period (email only).</summary>
+    public SubscriptionMode Mode { get; set; } = SubscriptionMode.Immediate;
+
+    public DigestPeriod DigestPeriod { get; set; } = DefaultDigestPeriod;
+
+    /// <summary>The highest severity that waits for the digest; anything above goes out at once.</summary>
+    public Severity DigestMaxSeverity { get; set; } = DefaultDigestMaxSeverity;
+
+    /// <summary>Local time (in <see cref="TimeZone"/>) of the daily digest.</summary>
+    public TimeOnly DigestTime { get; set; } = DefaultDigestTime;
+
+    /// <summary>
+    /// Local hours (<c>22:00-07:00</c>) in which nothing but Extreme alerts is sent; what falls into them is sent,
+    /// in its latest version, when they end. Unset means none.
+    /// </summary>
+    public string? QuietHours { get; set; }
+
+    /// <summary>IANA time zone of <see cref="QuietHours"/> and <see cref="DigestTime"/>, e.g. Europe/Kyiv.</summary>
+    public string TimeZone { get; set; } = DefaultTimeZone;
+
+    /// <summary>
+    /// Deliveries per hour to this subscription's recipient before further non-Extreme alerts are held back;
+    /// unset uses the channel's default (<c>OutageAlerts:Delivery:RecipientCaps</c>), 0 means no cap.
+    /// </summary>
+    public int? MaxPerHour { get; set; }
 
     /// <summary>The configuration path of this entry, e.g. <c>OutageAlerts:Subscriptions:2</c>, for error messages.</summary>
     public string ConfigurationPath { get; set; } = "";

@@ -118,6 +118,55 @@ internal sealed partial class SubscriptionsValidator(
         {
             failures.Add($"{key}:Targets has '{target}', which is not one of: {string.Join(", ", AlertTargets.All)}.");
         }
+
+        CheckSchedule(s, key, failures);
+    }
+
+    private static void CheckSchedule(Subscription s, string key, List<string> failures)
+    {
+        if (s.Mode == SubscriptionMode.Digest && s.Channel is not (null or DeliveryChannel.Email))
+        {
+            failures.Add($"{key}:Mode digest is only available for email subscriptions.");
+        }
+
+        if (s.Mode == SubscriptionMode.Digest && s.DigestMaxSeverity is Contracts.Severity.Extreme)
+        {
+            failures.Add($"{key}:DigestMaxSeverity must be below Extreme: Extreme alerts always go out at once.");
+        }
+
+        if (s.QuietHours is not null && !QuietHoursWindow.TryParse(s.QuietHours, out _))
+        {
+            failures.Add($"{key}:QuietHours must be two different local times as HH:mm-HH:mm (e.g. 22:00-07:00).");
+        }
+
+        if (!TryFindTimeZone(s.TimeZone, out _))
+        {
+            failures.Add($"{key}:TimeZone '{s.TimeZone}' is not a known IANA time zone (e.g. Europe/Kyiv).");
+        }
+
+        if (s.MaxPerHour is < 0 or > 10_000)
+        {
+            failures.Add($"{key}:MaxPerHour must be between 0 (no cap) and 10000.");
+        }
+    }
+
+    internal static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
     }
 
     private static void CheckChannels(
