@@ -10,6 +10,7 @@ public sealed class DeliveryOptions
     public const int DefaultConcurrentMessageLimit = 8;
     public static readonly TimeSpan DefaultRetryMinInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan DefaultRetryMaxInterval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultDigestPollInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// When set, every channel writes what it would deliver as files here instead of sending (the Development
@@ -31,5 +32,32 @@ public sealed class DeliveryOptions
     [Range(1, 256)]
     public int ConcurrentMessageLimit { get; set; } = DefaultConcurrentMessageLimit;
 
+    /// <summary>Deliveries per recipient and hour, per channel, before further non-Extreme alerts are held back.</summary>
+    public RecipientCaps RecipientCaps { get; set; } = new();
+
+    /// <summary>How often the digest pump looks for digests that fell due and for digests to send again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan DigestPollInterval { get; set; } = DefaultDigestPollInterval;
+
     public bool OutboxEnabled => !string.IsNullOrWhiteSpace(OutboxDirectory);
+}
+
+/// <summary>
+/// Bound from <c>OutageAlerts:Delivery:RecipientCaps</c>: per hour and recipient; 0 means no cap. People get a cap,
+/// machines do not: a flood of SMS at night is what makes a duty officer switch alerts off.
+/// </summary>
+public sealed class RecipientCaps
+{
+    public const int DefaultEmail = 120;
+    public const int DefaultSms = 20;
+    public const int DefaultWebhook = 0;
+
+    [Range(0, 100_000)]
+    public int Email { get; set; } = DefaultEmail;
+
+    [Range(0, 100_000)]
+    public int Sms { get; set; } = DefaultSms;
+
+    [Range(0, 100_000)]
+    public int Webhook { get; set; } = DefaultWebhook;
 }

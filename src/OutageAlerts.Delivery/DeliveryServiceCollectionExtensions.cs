@@ -10,6 +10,7 @@ using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Email;
 using OutageAlerts.Delivery.Log;
 using OutageAlerts.Delivery.Outbox;
+using OutageAlerts.Delivery.Pull;
 using OutageAlerts.Delivery.Routing;
 using OutageAlerts.Delivery.Sms;
 using OutageAlerts.Delivery.Subscriptions;
@@ -61,13 +62,21 @@ public static class DeliveryServiceCollectionExtensions
         services.AddStoreMigration(DeliveryRetries.MigrationId, DeliveryRetries.MigrationSql);
         services.AddStoreMigration(DisabledEndpoints.MigrationId, DisabledEndpoints.MigrationSql);
         services.AddStoreMigration(SmsStatuses.MigrationId, SmsStatuses.MigrationSql);
+        services.AddStoreMigration(StoredSubscriptions.MigrationId, StoredSubscriptions.MigrationSql);
+        services.AddStoreMigration(Silences.Silences.MigrationId, Silences.Silences.MigrationSql);
         services.AddOptions<AdminOptions>()
             .Bind(configuration.GetSection(AdminOptions.SectionName))
             .Validate(o => o.ApiKeys.All(k => k.Key.Length >= AdminOptions.MinKeyLength),
                 $"{AdminOptions.SectionName}:ApiKeys:N:Key must be at least {AdminOptions.MinKeyLength} characters.")
-            .Validate(o => o.ApiKeys.All(k => k.Scopes.All(s => s is AdminOptions.ReadScope or AdminOptions.WriteScope)),
-                $"{AdminOptions.SectionName}:ApiKeys:N:Scopes may hold only {AdminOptions.ReadScope} and {AdminOptions.WriteScope}.")
+            .Validate(o => o.ApiKeys.All(k => k.Scopes.All(s => AdminOptions.Scopes.Contains(s, StringComparer.Ordinal))),
+                $"{AdminOptions.SectionName}:ApiKeys:N:Scopes may hold only {string.Join(", ", AdminOptions.Scopes)}.")
+            .Validate(o => o.ApiKeys.All(k => k.Name is null || (k.Name.Trim().Length is > 0 and <= AdminOptions.MaxNameLength && k.Name != k.Key)),
+                $"{AdminOptions.SectionName}:ApiKeys:N:Name must be 1 to {AdminOptions.MaxNameLength} characters and not the key itself (it is shown as the author of silences).")
+            .Validate(o => o.CacheDuration >= TimeSpan.Zero && o.CacheDuration <= AdminOptions.MaxCacheDuration,
+                $"{AdminOptions.SectionName}:CacheDuration must be between 00:00:00 and 00:05:00.")
             .ValidateOnStart();
+        services.TryAddSingleton<StoredSubscriptions>();
+        services.TryAddSingleton<Silences.Silences>();
 
         services.AddOptions<DeliveryOptions>()
             .Bind(configuration.GetSection(DeliveryOptions.SectionName))
@@ -98,8 +107,9 @@ public static class DeliveryServiceCollectionExtensions
             new ConfigurationChangeTokenSource<SubscriptionsOptions>(subscriptions));
         services.AddSingleton<IValidateOptions<SubscriptionsOptions>, SubscriptionsValidator>();
 
-        services.TryAddSingleton<ISubscriptionDirectory, ConfiguredSubscriptionDirectory>();
+        services.TryAddSingleton<ISubscriptionDirectory, SubscriptionDirectory>();
         services.AddRoutingPolicies();
+        services.AddPullOutputs(configuration);
         services.TryAddSingleton<DeliveryLog>();
         services.TryAddSingleton<OutboxWriter>();
         services.TryAddSingleton<SmtpConnectionPool>();

@@ -9,6 +9,7 @@ var root = new RootCommand("OutageAlerts: strike and outage alerts from news and
     FeedsCommand.Create(),
     ErrorsCommand.Create(),
     AlertsCommand.Create(),
+    DeliveriesCommand.Create(),
     BenchCommand.Create(),
 };
 

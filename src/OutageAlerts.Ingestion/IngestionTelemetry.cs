@@ -32,6 +32,36 @@ public static class IngestionTelemetry
     internal static readonly Counter<long> ItemsNew = Meter.CreateCounter<long>(
         "outagealerts.feed.items.new", "{item}", "Items not seen before.");
 
+    /// <summary>
+    /// Classified reports by decision, severity and target. An alerting report counts once per target it hit, so
+    /// that "how many strikes on water supply" is one query; a report that is not an alert counts once, with
+    /// target <see cref="NoTarget"/>.
+    /// </summary>
+    internal static readonly Counter<long> Classifications = Meter.CreateCounter<long>(
+        "outagealerts.classifications", "{classification}", "Classified reports by decision, severity and target; an alerting report counts once per target.");
+
+    internal const string AlertDecision = "alert";
+    internal const string NoAlertDecision = "no_alert";
+    internal const string NoTarget = "none";
+
+    internal static string Decision(bool alert) => alert ? AlertDecision : NoAlertDecision;
+
+    internal static void RecordClassification(bool alert, string severity, IReadOnlyCollection<string> targets)
+    {
+        var decision = new KeyValuePair<string, object?>("outagealerts.classification.decision", Decision(alert));
+        var level = new KeyValuePair<string, object?>("outagealerts.severity", severity);
+        if (!alert || targets.Count == 0)
+        {
+            Classifications.Add(1, decision, level, new KeyValuePair<string, object?>("outagealerts.target", NoTarget));
+            return;
+        }
+
+        foreach (var target in targets)
+        {
+            Classifications.Add(1, decision, level, new KeyValuePair<string, object?>("outagealerts.target", target));
+        }
+    }
+
     internal static readonly Counter<long> AlertsPublished = Meter.CreateCounter<long>(
         "outagealerts.alerts.published", "{message}", "Alert messages published, by message type and severity.");
 }

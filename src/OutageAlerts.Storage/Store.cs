@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,10 @@ internal sealed partial class Store : IStore, IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _connectionString;
     private volatile bool _migrated;
+
+    // Native SQLite connections already set up; weak, so that a connection the pool closes is forgotten with it.
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private static readonly object Configured = new();
 
     public Store(IOptions<StoreOptions> options, IEnumerable<StoreMigration> migrations, ILogger<Store> logger)
     {
@@ -87,10 +92,17 @@ internal sealed partial class Store : IStore, IAsyncDisposable
 
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // WAL lets the ingestion and delivery processes share one file; the busy timeout makes writers queue
-        // instead of failing when the other process holds the write lock.
-        await connection.ExecuteAsync(
-            $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(int)_options.BusyTimeout.TotalMilliseconds};");
+        // The settings belong to the native connection, which the pool hands out again and again: applying them
+        // on every open cost a statement per store call (issue 10). The handle identifies the native connection.
+        if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+        {
+            // WAL lets the ingestion and delivery processes share one file; the busy timeout makes writers queue
+            // instead of failing when the other process holds the write lock.
+            await connection.ExecuteAsync(
+                $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(int)_options.BusyTimeout.TotalMilliseconds};");
+            _configured.AddOrUpdate(handle, Configured);
+        }
+
         return connection;
     }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,14 +12,16 @@ namespace OutageAlerts.Delivery.Admin;
 public sealed record ReplayRequest(string? AlertId, int? Version, string? SubscriptionId);
 
 /// <summary>
-/// The delivery admin HTTP API under <c>/api/admin</c> (API keys with scopes, RFC 9457 problem details) and the
+/// The delivery admin HTTP API under <c>/api/admin</c> (API keys with scopes, RFC 9457 problem details): deliveries,
+/// retries and disabled endpoints here, subscriptions (<see cref="SubscriptionsAdminApi"/>) and silences
+/// (<see cref="SilencesAdminApi"/>) beside it; and the
 /// Twilio status callback at <c>/api/sms/status</c> (checked by its <c>X-Twilio-Signature</c>).
 /// </summary>
 public static class DeliveryAdminApi
 {
     public const string AdminPrefix = "/api/admin";
     public const string SmsStatusPath = "/api/sms/status";
-    public const long MaxRequestBytes = 16 * 1024;
+    public const long MaxRequestBytes = AdminHttp.MaxRequestBytes;
     private const int MaxListLimit = 1000;
     private const int DefaultListLimit = 100;
 
@@ -76,6 +76,8 @@ public static class DeliveryAdminApi
         });
 
         admin.MapPost("/deliveries/replay", (Delegate)ReplayAsync);
+        admin.MapSubscriptionsAdminApi();
+        admin.MapSilencesAdminApi();
         endpoints.MapPost(SmsStatusPath, (Delegate)SmsStatusAsync);
         return endpoints;
     }
@@ -87,24 +89,10 @@ public static class DeliveryAdminApi
             return denied;
         }
 
-        if (http.Request.ContentLength is > MaxRequestBytes)
+        var (request, error) = await AdminHttp.ReadJsonAsync<ReplayRequest>(http);
+        if (error is not null)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Request too large", $"Requests are limited to {MaxRequestBytes} bytes.");
-        }
-
-        if (!http.Request.HasJsonContentType())
-        {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "JSON expected", "Send the request as application/json.");
-        }
-
-        ReplayRequest? request;
-        try
-        {
-            request = await http.Request.ReadFromJsonAsync<ReplayRequest>(http.RequestAborted);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", ex.Message);
+            return error;
         }
 
         if (request is not { AlertId.Length: > 0, Version: > 0, SubscriptionId.Length: > 0 })
@@ -167,40 +155,7 @@ public static class DeliveryAdminApi
         return Results.NoContent();
     }
 
-    /// <summary>Null when the request carries a configured key with the scope; otherwise the 401 or 403 to answer.</summary>
-    private static IResult? Deny(HttpContext http, string scope)
-    {
-        var keys = http.RequestServices.GetRequiredService<IOptionsMonitor<AdminOptions>>().CurrentValue.ApiKeys;
-        var presented = PresentedKey(http.Request);
-        if (presented is null)
-        {
-            return Problem(StatusCodes.Status401Unauthorized, "API key required", "Send the key as 'Authorization: Bearer <key>' or 'X-Api-Key'.");
-        }
+    private static IResult? Deny(HttpContext http, string scope) => AdminHttp.Deny(http, scope);
 
-        var bytes = Encoding.UTF8.GetBytes(presented);
-        var match = keys.FirstOrDefault(k => k.Key.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), bytes));
-        if (match is null)
-        {
-            return Problem(StatusCodes.Status401Unauthorized, "Unknown API key", "The key is not configured.");
-        }
-
-        return match.Scopes.Contains(scope, StringComparer.Ordinal)
-            ? null
-            : Problem(StatusCodes.Status403Forbidden, "Missing scope", $"The key lacks the '{scope}' scope.");
-    }
-
-    private static string? PresentedKey(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return authorization["Bearer ".Length..].Trim();
-        }
-
-        var header = request.Headers["X-Api-Key"].ToString();
-        return header.Length > 0 ? header : null;
-    }
-
-    private static IResult Problem(int status, string title, string detail) =>
-        Results.Problem(statusCode: status, title: title, detail: detail);
+    private static IResult Problem(int status, string title, string detail) => AdminHttp.Problem(status, title, detail);
 }

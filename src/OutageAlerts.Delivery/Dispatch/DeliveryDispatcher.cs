@@ -59,8 +59,13 @@ public sealed partial class DeliveryDispatcher
     /// <see cref="TransientDeliveryException"/> so the consumer's retry policy runs again; on the
     /// <paramref name="lastAttempt"/> it is logged as failed first.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="fromStore"/> says the attempt comes from the store (a deferred delivery, a replay or a webhook
+    /// retry): then every channel keeps its next attempt there and the stored row goes once the delivery is settled.
+    /// </remarks>
     public async Task<DeliveryOutcome?> DeliverAsync(
-        IAlertDelivery delivery, DeliveryChannel channel, int attempt, bool lastAttempt, CancellationToken cancellationToken)
+        IAlertDelivery delivery, DeliveryChannel channel, int attempt, bool lastAttempt, CancellationToken cancellationToken,
+        bool fromStore = false)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var alert = delivery.Alert;
@@ -84,8 +89,25 @@ public sealed partial class DeliveryDispatcher
         var recipient = Recipient(subscription);
         var masked = Masked(subscription);
         await _archive.StoreAsync(delivery, cancellationToken);
-        var storedRetries = RetriesFromStore(channel);
-        if (storedRetries && await _disabled.FindAsync(subscription.Id, recipient, cancellationToken) is { } gone)
+        var storedRetries = RetriesFromStore(channel) || fromStore;
+        if (channel != DeliveryChannel.Webhook
+            && await _log.LatestRoutedVersionAsync(alert.AlertId, subscription.Id, cancellationToken) is { } latest
+            && latest > alert.Version
+            && await _log.SuppressPendingAsync(key, $"superseded by version {latest} before it was sent", cancellationToken))
+        {
+            // A person reads the newest version only: one that waited (quiet hours, a queue backlog) and was
+            // overtaken is not sent at all. Webhook consumers get every version; they track versions themselves.
+            if (storedRetries)
+            {
+                await _retries.RemoveAsync(key, CancellationToken.None);
+            }
+
+            LogSuperseded(alert.AlertId, alert.Version, subscription.Id, channel, latest);
+            Count(channel, "superseded", activity);
+            return DeliveryOutcome.Permanent;
+        }
+
+        if (RetriesFromStore(channel) && await _disabled.FindAsync(subscription.Id, recipient, cancellationToken) is { } gone)
         {
             var reason = $"endpoint disabled since {AlertWording.Timestamp(gone.DisabledAt)}: {gone.Reason}";
             await _log.RecordNotSentAsync(key, channel, recipient, delivery.Kind, reason, cancellationToken);
@@ -183,6 +205,8 @@ public sealed partial class DeliveryDispatcher
     private async Task ScheduleRetryAsync(
         DeliveryKey key, DeliveryChannel channel, int attempts, DeliveryResult result, string masked, Activity? activity)
     {
+        // Email and SMS attempts from the store (deferred, replayed) follow the webhook schedule too: by then
+        // nobody is waiting on the consumer's quick retries any more.
         var schedule = _webhooks.CurrentValue.EffectiveRetrySchedule;
         var error = result.Error ?? "failed";
         if (attempts > schedule.Count)
@@ -227,6 +251,10 @@ public sealed partial class DeliveryDispatcher
             new KeyValuePair<string, object?>("channel", ChannelTag(channel)),
             new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Alert {AlertId} v{Version} is not sent to subscription {SubscriptionId} over {Channel}: version {Latest} was routed to it meanwhile")]
+    private partial void LogSuperseded(string alertId, int version, string subscriptionId, DeliveryChannel channel, int latest);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Delivered alert {AlertId} v{Version} to subscription {SubscriptionId} over {Channel} ({Recipient}) on attempt {Attempt}")]

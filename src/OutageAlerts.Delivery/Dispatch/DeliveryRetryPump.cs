@@ -89,7 +89,7 @@ public sealed partial class DeliveryRetryPump(
         var message = Rebuild(retry.Channel, archived, retry.Key.SubscriptionId);
         try
         {
-            var outcome = await dispatcher.DeliverAsync(message, retry.Channel, 0, lastAttempt: false, cancellationToken);
+            var outcome = await dispatcher.DeliverAsync(message, retry.Channel, 0, lastAttempt: false, cancellationToken, fromStore: true);
             if (outcome is null)
             {
                 // The subscription is gone from the configuration: nobody wants this retry any more.
@@ -98,7 +98,8 @@ public sealed partial class DeliveryRetryPump(
         }
         catch (TransientDeliveryException)
         {
-            // Only channels without stored retries throw this; the pump never holds those.
+            // Attempts from the store schedule their next try there and do not throw; should one, the claim runs
+            // out and the retry falls due again.
         }
     }
 

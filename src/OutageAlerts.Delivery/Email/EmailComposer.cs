@@ -61,7 +61,7 @@ internal static class EmailComposer
     /// RFC 2369 <c>List-Unsubscribe</c>: a mail to the sender naming the subscription, and the operator's https
     /// page when one is configured, which RFC 8058 one-click unsubscription then applies to.
     /// </summary>
-    private static void AddUnsubscribe(MimeMessage message, string subscriptionId, SmtpOptions smtp)
+    internal static void AddUnsubscribe(MimeMessage message, string subscriptionId, SmtpOptions smtp)
     {
         var from = MailboxAddress.Parse(smtp.From).Address;
         var links = new List<string>(2);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using MimeKit;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Outbox;
@@ -29,6 +30,24 @@ internal sealed class EmailSender(
             return DeliveryResult.Delivered;
         }
 
+        return await SendAsync(message, smtp, cancellationToken);
+    }
+
+    /// <summary>Sends a composed message (an alert or a digest), or writes it to the outbox as <paramref name="outboxName"/>.</summary>
+    public async Task<DeliveryResult> SendAsync(MimeMessage message, string outboxName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (outbox.Enabled)
+        {
+            await outbox.WriteAsync(Channel, outboxName, "eml", (stream, ct) => message.WriteToAsync(stream, ct), cancellationToken);
+            return DeliveryResult.Delivered;
+        }
+
+        return await SendAsync(message, options.CurrentValue, cancellationToken);
+    }
+
+    private async Task<DeliveryResult> SendAsync(MimeMessage message, SmtpOptions smtp, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrWhiteSpace(smtp.Host))
         {
             return DeliveryResult.Permanent($"{SmtpOptions.SectionName}:Host is not configured");

@@ -10,6 +10,9 @@ public enum DeliveryStatus
     Pending,
     Delivered,
     Failed,
+
+    /// <summary>Decided against on purpose (silenced, same recipient, recipient cap, superseded); the reason is kept.</summary>
+    Suppressed,
 }
 
 /// <summary>The key of one delivery: an alert version for a subscription.</summary>
@@ -55,6 +58,12 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
         );
         CREATE INDEX IF NOT EXISTS ix_delivery_log_status ON delivery_log (status, updated_at);
         """;
+
+    /// <summary>Makes the recipient cap's look-back over the last hour an index range instead of a scan.</summary>
+    public const string RecipientIndexMigrationId = "0101-delivery-log-recipient";
+
+    public const string RecipientIndexMigrationSql =
+        "CREATE INDEX IF NOT EXISTS ix_delivery_log_recipient ON delivery_log (created_at, channel, recipient);";
 
     private const int MaxErrorLength = 1000;
 
@@ -143,6 +152,100 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Logs a delivery that routing decided not to make, with why. A row that already exists (e.g. the same
+    /// alert version routed again after a redelivery) keeps what it has.
+    /// </summary>
+    public async Task RecordSuppressedAsync(
+        DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(reason);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO delivery_log
+                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, last_error, created_at, updated_at)
+            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Suppressed, 0, @Reason, @Now, @Now)
+            ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
+            """,
+            new
+            {
+                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                Kind = kind.ToString(), Suppressed = nameof(DeliveryStatus.Suppressed),
+                Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason, Now = now,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Turns a pending, never attempted delivery into a suppressed one; false when it was attempted or finished meanwhile.</summary>
+    public async Task<bool> SuppressPendingAsync(DeliveryKey key, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(reason);
+        await using var connection = await store.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE delivery_log SET status = @Suppressed, last_error = @Reason, updated_at = @Now
+            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+              AND status = @Pending AND attempts = 0
+            """,
+            new
+            {
+                key.AlertId, key.Version, key.SubscriptionId, Suppressed = nameof(DeliveryStatus.Suppressed),
+                Pending = nameof(DeliveryStatus.Pending), Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason,
+                Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>The newest version of the alert routed to the subscription (not suppressed), or null.</summary>
+    public async Task<int?> LatestRoutedVersionAsync(string alertId, string subscriptionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT MAX(version) FROM delivery_log
+            WHERE alert_id = @AlertId AND subscription_id = @SubscriptionId AND status <> @Suppressed
+            """,
+            new { AlertId = alertId, SubscriptionId = subscriptionId, Suppressed = nameof(DeliveryStatus.Suppressed) },
+            cancellationToken: cancellationToken));
+        return version is { } v ? (int)v : null;
+    }
+
+    /// <summary>
+    /// Deliveries routed since <paramref name="since"/> that were or will be sent (pending or delivered), per
+    /// channel and recipient: what the per-recipient cap counts.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(DeliveryChannel Channel, string Recipient), int>> CountRoutedSinceAsync(
+        DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Channel, string Recipient, long Count)>(new CommandDefinition(
+            """
+            SELECT channel, recipient, COUNT(*) FROM delivery_log
+            WHERE created_at >= @Since AND status IN (@Pending, @Delivered)
+            GROUP BY channel, recipient
+            """,
+            new
+            {
+                Since = since.ToUnixTimeMilliseconds(), Pending = nameof(DeliveryStatus.Pending),
+                Delivered = nameof(DeliveryStatus.Delivered),
+            },
+            cancellationToken: cancellationToken));
+        var counts = new Dictionary<(DeliveryChannel, string), int>();
+        foreach (var row in rows)
+        {
+            if (Enum.TryParse<DeliveryChannel>(row.Channel, out var channel))
+            {
+                counts[(channel, row.Recipient)] = (int)row.Count;
+            }
+        }
+
+        return counts;
+    }
+
     /// <summary>The most recently updated deliveries first, optionally only one subscription's or one status.</summary>
     public async Task<IReadOnlyList<DeliveryLogEntry>> ListAsync(
         string? subscriptionId = null, DeliveryStatus? status = null, int limit = 100, CancellationToken cancellationToken = default)
@@ -211,8 +314,8 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         var ids = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT subscription_id FROM delivery_log WHERE alert_id = @AlertId AND status <> @Failed",
-            new { AlertId = alertId, Failed = nameof(DeliveryStatus.Failed) },
+            "SELECT DISTINCT subscription_id FROM delivery_log WHERE alert_id = @AlertId AND status NOT IN (@Failed, @Suppressed)",
+            new { AlertId = alertId, Failed = nameof(DeliveryStatus.Failed), Suppressed = nameof(DeliveryStatus.Suppressed) },
             cancellationToken: cancellationToken));
         return ids.ToHashSet(StringComparer.Ordinal);
     }

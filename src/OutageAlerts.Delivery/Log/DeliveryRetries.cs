@@ -94,6 +94,14 @@ public sealed class DeliveryRetries(IStore store, TimeProvider time)
         return claimed;
     }
 
+    /// <summary>How many retries wait in the store, claimed or not: the backlog operators watch.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM delivery_retries", cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<ScheduledRetry>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await store.OpenAsync(cancellationToken);

@@ -25,7 +25,7 @@ public sealed class OutboxWriter(IOptions<DeliveryOptions> options, TimeProvider
 
     public string Directory => Path.GetFullPath(options.Value.OutboxDirectory ?? ".");
 
-    public async Task<string> WriteAsync(
+    public Task<string> WriteAsync(
         DeliveryChannel channel,
         IAlertDelivery delivery,
         string extension,
@@ -33,12 +33,28 @@ public sealed class OutboxWriter(IOptions<DeliveryOptions> options, TimeProvider
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        return WriteAsync(
+            channel,
+            $"{Safe(delivery.Alert.AlertId)}-v{delivery.Alert.Version.ToString(CultureInfo.InvariantCulture)}-{Safe(delivery.SubscriptionId)}",
+            extension,
+            write,
+            cancellationToken);
+    }
+
+    /// <summary>Writes a file named after <paramref name="what"/> (already safe for a file name), e.g. a digest id.</summary>
+    public async Task<string> WriteAsync(
+        DeliveryChannel channel,
+        string what,
+        string extension,
+        Func<Stream, CancellationToken, Task> write,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(write);
         var directory = Directory;
         System.IO.Directory.CreateDirectory(directory);
         var name = string.Create(
             CultureInfo.InvariantCulture,
-            $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}-{channel.ToString().ToLowerInvariant()}-{Safe(delivery.Alert.AlertId)}-v{delivery.Alert.Version}-{Safe(delivery.SubscriptionId)}.{extension}");
+            $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}-{channel.ToString().ToLowerInvariant()}-{Safe(what)}.{extension}");
         var path = Path.Combine(directory, name);
 
         // Written under a temporary name and renamed, so anything watching the folder never reads half a file.

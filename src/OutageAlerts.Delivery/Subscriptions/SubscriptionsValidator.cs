@@ -7,6 +7,9 @@ using OutageAlerts.Delivery.Webhooks;
 
 namespace OutageAlerts.Delivery.Subscriptions;
 
+/// <summary>One problem with one field of a subscription; <see cref="Field"/> is the property name (Target, Secret…).</summary>
+public readonly record struct SubscriptionFieldError(string Field, string Message);
+
 /// <summary>
 /// Checks the subscriptions together with the channel settings they need, so that a bad entry fails the start
 /// with a message naming its configuration key instead of failing each delivery later.
@@ -29,34 +32,71 @@ internal sealed partial class SubscriptionsValidator(
         foreach (var s in options.Items)
         {
             var key = s.ConfigurationPath;
-            if (string.IsNullOrWhiteSpace(s.Id))
+            var errors = CheckFields(s);
+            if (!string.IsNullOrWhiteSpace(s.Id) && !seen.Add(s.Id))
             {
-                failures.Add($"{key}:Id is required.");
-            }
-            else if (!seen.Add(s.Id))
-            {
-                failures.Add($"{key}:Id '{s.Id}' is used by another subscription; ids must be unique.");
+                errors.Add(new(nameof(Subscription.Id), $"'{s.Id}' is used by another subscription; ids must be unique."));
             }
 
-            if (s.Channel is null)
-            {
-                failures.Add($"{key}:Channel is required (webhook, email or sms).");
-            }
-
-            CheckTarget(s, key, failures);
-            CheckFilters(s, key, failures);
-
-            if (s.Format == SubscriptionFormat.Cap && s.Channel is not DeliveryChannel.Webhook)
-            {
-                failures.Add($"{key}:Format cap is only available for webhook subscriptions.");
-            }
+            failures.AddRange(errors.OrderBy(e => FieldOrder(e.Field)).Select(e => $"{key}:{e.Field} {e.Message}"));
         }
 
         CheckChannels(options, smtp, sms, delivery, failures);
         return failures;
     }
 
-    private static void CheckTarget(Subscription s, string key, List<string> failures)
+    /// <summary>
+    /// The rules of <see cref="Check"/> for one subscription on its own (the admin API's create and update), keyed
+    /// by field, including what its channel needs from the service's configuration.
+    /// </summary>
+    public static IReadOnlyList<SubscriptionFieldError> CheckOne(
+        Subscription subscription, SmtpOptions smtp, SmsOptions sms, DeliveryOptions delivery)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var errors = CheckFields(subscription);
+        if (subscription.Channel is { } channel)
+        {
+            errors.AddRange(MissingChannelSettings(channel, smtp, sms, delivery).Select(m =>
+                new SubscriptionFieldError(nameof(Subscription.Channel), $"{channel.ToString().ToLowerInvariant()} cannot be delivered by this service: {m}")));
+        }
+
+        return errors;
+    }
+
+    private static List<SubscriptionFieldError> CheckFields(Subscription s)
+    {
+        var errors = new List<SubscriptionFieldError>();
+        if (string.IsNullOrWhiteSpace(s.Id))
+        {
+            errors.Add(new(nameof(Subscription.Id), "is required."));
+        }
+
+        if (s.Channel is null)
+        {
+            errors.Add(new(nameof(Subscription.Channel), "is required (webhook, email or sms)."));
+        }
+
+        CheckTarget(s, errors);
+        CheckFilters(s, errors);
+
+        // A missing channel is reported on its own; what depends on it is judged once it is known.
+        if (s.Format == SubscriptionFormat.Cap && s.Channel is not (null or DeliveryChannel.Webhook))
+        {
+            errors.Add(new(nameof(Subscription.Format), "cap is only available for webhook subscriptions."));
+        }
+
+        return errors;
+    }
+
+    // Keeps the order of the messages at start as it always was: id and channel first, then the rest as found.
+    private static int FieldOrder(string field) => field switch
+    {
+        nameof(Subscription.Id) => 0,
+        nameof(Subscription.Channel) => 1,
+        _ => 2,
+    };
+
+    private static void CheckTarget(Subscription s, List<SubscriptionFieldError> failures)
     {
         switch (s.Channel)
         {
@@ -64,89 +104,88 @@ internal sealed partial class SubscriptionsValidator(
                 if (!Uri.TryCreate(s.Target, UriKind.Absolute, out var uri)
                     || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
                 {
-                    failures.Add($"{key}:Target must be an absolute http or https URL for webhook.");
+                    failures.Add(new(nameof(Subscription.Target), "must be an absolute http or https URL for webhook."));
                 }
 
                 if (!WebhookSignature.TryDecodeSecret(s.Secret, out _))
                 {
-                    failures.Add(
-                        $"{key}:Secret must be '{WebhookSignature.SecretPrefix}' followed by the base64 of " +
-                        $"{WebhookSignature.MinSecretBytes} to {WebhookSignature.MaxSecretBytes} random bytes for webhook.");
+                    failures.Add(new(nameof(Subscription.Secret), $"must be '{WebhookSignature.SecretPrefix}' followed by the base64 of " +
+                        $"{WebhookSignature.MinSecretBytes} to {WebhookSignature.MaxSecretBytes} random bytes for webhook."));
                 }
 
                 break;
             case DeliveryChannel.Email:
                 if (!IsEmailAddress(s.Target))
                 {
-                    failures.Add($"{key}:Target must be an email address (name@domain) for email.");
+                    failures.Add(new(nameof(Subscription.Target), "must be an email address (name@domain) for email."));
                 }
 
                 break;
             case DeliveryChannel.Sms:
                 if (!PhoneNumber.IsE164(s.Target))
                 {
-                    failures.Add($"{key}:Target must be an E.164 number for sms (e.g. +380501234567).");
+                    failures.Add(new(nameof(Subscription.Target), "must be an E.164 number for sms (e.g. +380501234567)."));
                 }
 
                 break;
         }
     }
 
-    private static void CheckFilters(Subscription s, string key, List<string> failures)
+    private static void CheckFilters(Subscription s, List<SubscriptionFieldError> failures)
     {
         foreach (var country in s.Countries.Where(c => !CountryPattern().IsMatch(c)))
         {
-            failures.Add($"{key}:Countries has '{country}', which is not an ISO 3166-1 alpha-2 code (e.g. UA).");
+            failures.Add(new(nameof(Subscription.Countries), $"has '{country}', which is not an ISO 3166-1 alpha-2 code (e.g. UA)."));
         }
 
         foreach (var region in s.Regions.Where(r => !RegionPattern().IsMatch(r)))
         {
-            failures.Add($"{key}:Regions has '{region}', which is not an ISO 3166-2 code (e.g. UA-63).");
+            failures.Add(new(nameof(Subscription.Regions), $"has '{region}', which is not an ISO 3166-2 code (e.g. UA-63)."));
         }
 
         foreach (var language in s.Languages.Where(l => !LanguagePattern().IsMatch(l)))
         {
-            failures.Add($"{key}:Languages has '{language}', which is not an ISO 639-1 code (e.g. uk).");
+            failures.Add(new(nameof(Subscription.Languages), $"has '{language}', which is not an ISO 639-1 code (e.g. uk)."));
         }
 
         if (s.Language is not null && s.Language is not ("en" or "uk"))
         {
-            failures.Add($"{key}:Language must be en or uk (or unset to follow the alert's language).");
+            failures.Add(new(nameof(Subscription.Language), "must be en or uk (or unset to follow the alert's language)."));
         }
 
         foreach (var target in s.Targets.Where(t => !AlertTargets.IsKnown(t)))
         {
-            failures.Add($"{key}:Targets has '{target}', which is not one of: {string.Join(", ", AlertTargets.All)}.");
+            failures.Add(new(nameof(Subscription.Targets), $"has '{target}', which is not one of: {string.Join(", ", AlertTargets.All)}."));
         }
 
-        CheckSchedule(s, key, failures);
+        CheckSchedule(s, failures);
     }
 
-    private static void CheckSchedule(Subscription s, string key, List<string> failures)
+    private static void CheckSchedule(Subscription s, List<SubscriptionFieldError> failures)
     {
         if (s.Mode == SubscriptionMode.Digest && s.Channel is not (null or DeliveryChannel.Email))
         {
-            failures.Add($"{key}:Mode digest is only available for email subscriptions.");
+            failures.Add(new(nameof(Subscription.Mode), "digest is only available for email subscriptions."));
         }
 
         if (s.Mode == SubscriptionMode.Digest && s.DigestMaxSeverity is Contracts.Severity.Extreme)
         {
-            failures.Add($"{key}:DigestMaxSeverity must be below Extreme: Extreme alerts always go out at once.");
+            failures.Add(new(nameof(Subscription.DigestMaxSeverity), "must be below Extreme: Extreme alerts always go out at once."));
         }
 
         if (s.QuietHours is not null && !QuietHoursWindow.TryParse(s.QuietHours, out _))
         {
-            failures.Add($"{key}:QuietHours must be two different local times as HH:mm-HH:mm (e.g. 22:00-07:00).");
+            failures.Add(new(nameof(Subscription.QuietHours), "must be two different local times as HH:mm-HH:mm (e.g. 22:00-07:00)."));
         }
 
         if (!TryFindTimeZone(s.TimeZone, out _))
         {
-            failures.Add($"{key}:TimeZone '{s.TimeZone}' is not a known IANA time zone (e.g. Europe/Kyiv).");
+            failures.Add(new(nameof(Subscription.TimeZone), $"'{s.TimeZone}' is not a known IANA time zone (e.g. Europe/Kyiv)."));
         }
 
         if (s.MaxPerHour is < 0 or > 10_000)
         {
-            failures.Add($"{key}:MaxPerHour must be between 0 (no cap) and 10000.");
+            failures.Add(new(nameof(Subscription.MaxPerHour), "must be between 0 (no cap) and 10000."));
         }
     }
 
@@ -200,39 +239,57 @@ internal sealed partial class SubscriptionsValidator(
             failures.Add($"{SmsOptions.SectionName}:BaseUrl must be an absolute http or https URL.");
         }
 
+        foreach (var channel in options.Items.Select(s => s.Channel).OfType<DeliveryChannel>().Distinct().Order())
+        {
+            failures.AddRange(MissingChannelSettings(channel, smtp, sms, delivery));
+        }
+    }
+
+    /// <summary>What the channel needs from the service's own configuration before anything can be sent through it.</summary>
+    private static List<string> MissingChannelSettings(DeliveryChannel channel, SmtpOptions smtp, SmsOptions sms, DeliveryOptions delivery)
+    {
+        var missing = new List<string>();
         // The outbox replaces sending, so accounts are only needed when something would really be sent.
         if (delivery.OutboxEnabled)
         {
-            return;
+            return missing;
         }
 
-        if (options.Items.Any(s => s.Channel == DeliveryChannel.Email) && string.IsNullOrWhiteSpace(smtp.Host))
+        if (channel == DeliveryChannel.Email && string.IsNullOrWhiteSpace(smtp.Host))
         {
-            failures.Add(
+            missing.Add(
                 $"{SmtpOptions.SectionName}:Host is required because there are email subscriptions " +
                 $"(or set {DeliveryOptions.SectionName}:OutboxDirectory to write emails to files).");
         }
 
-        if (options.Items.Any(s => s.Channel == DeliveryChannel.Sms))
+        if (channel == DeliveryChannel.Sms)
         {
             if (sms.Provider == SmsProvider.Twilio && string.IsNullOrWhiteSpace(sms.AccountSid))
             {
-                failures.Add($"{SmsOptions.SectionName}:AccountSid is required because there are sms subscriptions.");
+                missing.Add($"{SmsOptions.SectionName}:AccountSid is required because there are sms subscriptions.");
             }
 
             if (sms.Provider == SmsProvider.Twilio && string.IsNullOrWhiteSpace(sms.AuthToken))
             {
-                failures.Add($"{SmsOptions.SectionName}:AuthToken is required because there are sms subscriptions.");
+                missing.Add($"{SmsOptions.SectionName}:AuthToken is required because there are sms subscriptions.");
             }
 
             if (!PhoneNumber.IsSenderId(sms.From))
             {
-                failures.Add(
+                missing.Add(
                     $"{SmsOptions.SectionName}:From must be an E.164 number or an alphanumeric sender id " +
                     "because there are sms subscriptions.");
             }
         }
+
+        return missing;
     }
+
+    /// <summary>ISO 3166-1 alpha-2 in capitals (UA), as filters and silences take countries.</summary>
+    internal static bool IsCountryCode(string value) => CountryPattern().IsMatch(value);
+
+    /// <summary>ISO 3166-2 in capitals (UA-63), as filters and silences take regions.</summary>
+    internal static bool IsRegionCode(string value) => RegionPattern().IsMatch(value);
 
     internal static bool IsEmailAddress(string? value) =>
         value is not null

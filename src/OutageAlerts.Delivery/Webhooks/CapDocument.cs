@@ -34,6 +34,8 @@ public static class CapDocument
             new XElement(Cap + "msgType", msgType.ToString()),
             new XElement(Cap + "scope", "Public"),
             string.IsNullOrWhiteSpace(cancelReason) ? null : new XElement(Cap + "note", cancelReason),
+            // Updates and cancels name every earlier version they supersede (sender,identifier,sent each).
+            alert.References.Count == 0 || msgType == MsgType.Alert ? null : new XElement(Cap + "references", string.Join(' ', alert.References)),
             // Every version of one incident shares the incident id, which is what CAP's incidents element is for.
             new XElement(Cap + "incidents", Token(alert.AlertId)),
             Info(alert));

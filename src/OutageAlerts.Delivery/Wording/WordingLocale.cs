@@ -53,6 +53,9 @@ internal sealed class WordingLocale
         Sources = "Sources",
         Footer = "Alert {0}, version {1}, subscription {2}.",
         Unsubscribe = "To stop these alerts",
+        DigestSubject = "[DIGEST] {0} alerts, highest {1}",
+        DigestIntro = "Alerts below your immediate-alert threshold since the previous digest, newest version of each.",
+        DigestFooter = "Digest {0}, subscription {1}.",
     };
 
     public static WordingLocale Ukrainian { get; } = new()
@@ -100,6 +103,9 @@ internal sealed class WordingLocale
         Sources = "Джерела",
         Footer = "Тривога {0}, версія {1}, підписка {2}.",
         Unsubscribe = "Щоб більше не отримувати ці сповіщення",
+        DigestSubject = "[DIGEST] Сповіщень: {0}, найвища серйозність {1}",
+        DigestIntro = "Сповіщення нижче вашого порогу негайних тривог з часу попереднього дайджесту, кожне в останній версії.",
+        DigestFooter = "Дайджест {0}, підписка {1}.",
     };
 
     public required string Code { get; init; }
@@ -159,6 +165,12 @@ internal sealed class WordingLocale
     public required string Footer { get; init; }
 
     public required string Unsubscribe { get; init; }
+
+    public required string DigestSubject { get; init; }
+
+    public required string DigestIntro { get; init; }
+
+    public required string DigestFooter { get; init; }
 
     /// <summary>The subscription's chosen language first, then the alert's, then English.</summary>
     public static WordingLocale For(string? subscriptionLanguage, string? alertLanguage)

@@ -106,10 +106,11 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 builder.Configuration.Sources.Clear();
                 builder.Configuration.AddInMemoryCollection(inherited).AddInMemoryCollection(settings);
             });
+            using var stages = new StageTimings();
             await app.StartAsync(cancellationToken);
             try
             {
-                return await MeasureAsync(app, address, messaging, broker, alertFeeds, pollFeeds, receiver, cancellationToken);
+                return await MeasureAsync(app, address, messaging, broker, alertFeeds, pollFeeds, receiver, stages, cancellationToken);
             }
             finally
             {
@@ -139,6 +140,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         AlertFeedServer alertFeeds,
         PollFeedServer pollFeeds,
         WebhookReceiver receiver,
+        StageTimings stages,
         CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -168,12 +170,18 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         }
 
         Report($"raw RabbitMQ: {options.Alerts} messages of {body.Length} bytes");
+        var rawCpu = Environment.CpuUsage.TotalTime;
         var raw = await RawRabbitMqBaseline.RunAsync(
             address, $"bench-raw-{_run}", body, properties, options.Alerts, options.AlertFeeds, messaging.PrefetchCount, time, cancellationToken);
+        rawCpu = Environment.CpuUsage.TotalTime - rawCpu;
 
         Report($"throughput: {options.Alerts} alerts at once over {options.AlertFeeds} feeds");
+        stages.Start();
+        var burstCpu = Environment.CpuUsage.TotalTime;
         var burst = Release(alertFeeds, options.Alerts);
         var delivered = await receiver.WaitForAsync(burst, DeliveryIdleTimeout, cancellationToken);
+        burstCpu = Environment.CpuUsage.TotalTime - burstCpu;
+        var burstStages = stages.Stop();
         var burstArrivals = burst.Select(receiver.Arrival).OfType<WebhookArrival>().ToList();
         var firstServed = burst.Select(alertFeeds.FirstServed).OfType<long>().DefaultIfEmpty().Min();
         var burstSeconds = burstArrivals.Count == 0 ? 0 : time.GetElapsedTime(firstServed, burstArrivals.Max(a => a.At)).TotalSeconds;
@@ -184,8 +192,10 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         }
 
         Report($"latency: {options.Rate:0.#} alerts/s for {options.Duration.TotalSeconds:0.#} s");
+        stages.Start();
         var steady = await ReleaseSteadilyAsync(alertFeeds, cancellationToken);
         var steadyDelivered = await receiver.WaitForAsync(steady, DeliveryIdleTimeout, cancellationToken);
+        var steadyStages = stages.Stop();
         var latencies = steady
             .Select(id => (Served: alertFeeds.FirstServed(id), Arrival: receiver.Arrival(id)))
             .Where(x => x.Served is not null && x.Arrival is not null)
@@ -218,6 +228,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         }
 
         var rss = Environment.WorkingSet / MiB;
+        var heap = GC.GetGCMemoryInfo();
         var perSecond = Math.Round(alertsPerSecond, 1);
         var rawPerSecond = Math.Round(raw.MessagesPerSecond, 1);
         return new PipelineBenchResult
@@ -230,11 +241,17 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 cycle.Feeds, Math.Round(cycle.Seconds, 4), Math.Round(cycle.RawSeconds, 4), Math.Round(cycle.Ratio, 3), Math.Round(cycle.RawUnconditionalSeconds, 4),
                 cycle.Publishers, cycle.Parallelism, cycle.Changed, cycle.NotModified, cycle.Failed, states.Count),
             RssMb = Math.Round(rss, 1),
-            Throughput = new ThroughputSummary(burst.Count, delivered, burstArrivals.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count(), Math.Round(burstSeconds, 3)),
-            RawRabbitMq = raw with { Seconds = Math.Round(raw.Seconds, 4) },
+            Memory = new MemorySummary(
+                Math.Round(rss, 1), Math.Round(heap.HeapSizeBytes / MiB, 1), Math.Round(heap.TotalCommittedBytes / MiB, 1), GCSettings.IsServerGC,
+                GCSettings.LatencyMode.ToString()),
+            Throughput = new ThroughputSummary(
+                burst.Count, delivered, burstArrivals.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count(), Math.Round(burstSeconds, 3),
+                Math.Round(burstCpu.TotalMilliseconds / Math.Max(1, burst.Count), 2)),
+            RawRabbitMq = raw with { Seconds = Math.Round(raw.Seconds, 4), CpuMsPerMessage = Math.Round(rawCpu.TotalMilliseconds / (RawRabbitMqBaseline.Rounds * Math.Max(1, options.Alerts)), 3) },
             WebhookPosts = posts,
             Machine = new BenchMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), GCSettings.IsServerGC),
             Settings = new BenchSettings(options.Alerts, options.Rate, options.Duration.TotalSeconds, options.Feeds, options.AlertFeeds, $"{address.Host}:{address.Port} vhost {address.VirtualHost}"),
+            Stages = new StageTimingsSummary(burstStages, steadyStages),
             Complete = delivered == burst.Count && steadyDelivered == steady.Count,
             Problems = problems,
         };

@@ -26,6 +26,9 @@ public sealed record PipelineBenchResult
     /// <summary>Resident memory of the whole process at the end, with every feed configured in the service.</summary>
     public required double RssMb { get; init; }
 
+    /// <summary>What the resident memory is made of: the managed heap and what the GC keeps committed for it.</summary>
+    public required MemorySummary Memory { get; init; }
+
     public required ThroughputSummary Throughput { get; init; }
 
     public required RawRabbitMqResult RawRabbitMq { get; init; }
@@ -35,6 +38,9 @@ public sealed record PipelineBenchResult
     public required BenchMachine Machine { get; init; }
 
     public required BenchSettings Settings { get; init; }
+
+    /// <summary>The service's spans per kind in the throughput and latency phases: where the time per alert goes.</summary>
+    public required StageTimingsSummary Stages { get; init; }
 
     /// <summary>False when some alerts never reached the webhook: the figures then describe a broken run.</summary>
     public required bool Complete { get; init; }
@@ -56,10 +62,17 @@ public sealed record PipelineBenchResult
         output.WriteLine(string.Create(c, $"{"webhook POSTs/s (raw HttpClient)",-40} {"",12} {WebhookPosts.RawPerSecond,12:0.0}"));
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fetch-to-webhook at {FetchToWebhookMs.Rate:0.#} alerts/s ({FetchToWebhookMs.Count} alerts): p50 {FetchToWebhookMs.P50:0.0} ms, p95 {FetchToWebhookMs.P95:0.0} ms, p99 {FetchToWebhookMs.P99:0.0} ms, max {FetchToWebhookMs.Max:0.0} ms"));
-        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids)"));
+        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message)"));
         output.WriteLine(string.Create(c, $"raw RabbitMQ: {RawRabbitMq.Messages} × {RawRabbitMq.MessageBytes} B persistent, confirms, {RawRabbitMq.Publishers} publishers, prefetch {RawRabbitMq.Prefetch}, manual acks: {RawRabbitMq.Seconds:0.000} s"));
         output.WriteLine(string.Create(c, $"poll cycle: {PollCycle.NotModified} × 304, {PollCycle.Changed} changed, {PollCycle.Failed} failed; {PollCycle.Publishers} hosts, {PollCycle.Parallelism} at a time"));
-        output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB"));
+        output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB (managed heap {Memory.ManagedHeapMb:0.0} MB, GC committed {Memory.GcCommittedMb:0.0} MB, {(Memory.ServerGc ? "server" : "workstation")} GC, {Memory.GcLatencyMode})"));
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"{"SPANS (throughput phase)",-60} {"COUNT",7} {"MEAN ms",9} {"P99 ms",9} {"TOTAL s",9}"));
+        foreach (var (name, stage) in Stages.Throughput)
+        {
+            output.WriteLine(string.Create(c, $"{name,-60} {stage.Count,7} {stage.MeanMs,9:0.00} {stage.P99Ms,9:0.00} {stage.TotalSeconds,9:0.000}"));
+        }
+
         foreach (var problem in Problems)
         {
             output.WriteLine(string.Create(c, $"PROBLEM: {problem}"));
@@ -98,10 +111,19 @@ public sealed record PollCycleSummary(
     int Feeds, double Seconds, double RawSeconds, double Ratio, double RawUnconditionalSeconds,
     int Publishers, int Parallelism, int Changed, int NotModified, int Failed, int ValidatorsFromStore);
 
-public sealed record ThroughputSummary(int Alerts, int Delivered, int DistinctAlertIds, double Seconds);
+/// <param name="CpuMsPerAlert">
+/// Processor time of the whole process (service, feed servers, receiver) during the phase, per alert: unlike the
+/// rates, it hardly moves with what else runs on the machine.
+/// </param>
+public sealed record ThroughputSummary(int Alerts, int Delivered, int DistinctAlertIds, double Seconds, double CpuMsPerAlert);
+
+public sealed record MemorySummary(double RssMb, double ManagedHeapMb, double GcCommittedMb, bool ServerGc, string GcLatencyMode);
 
 public sealed record WebhookPostSummary(int Posts, int BodyBytes, int Parallelism, double RawPerSecond);
 
 public sealed record BenchMachine(int Processors, string Os, string Runtime, [property: JsonPropertyName("serverGc")] bool ServerGc);
+
+public sealed record StageTimingsSummary(
+    IReadOnlyDictionary<string, StageSummary> Throughput, IReadOnlyDictionary<string, StageSummary> Latency);
 
 public sealed record BenchSettings(int Alerts, double Rate, double DurationSeconds, int Feeds, int AlertFeeds, string Broker);

@@ -7,6 +7,9 @@ namespace OutageAlerts.Host.Benchmarking;
 /// <summary>What the raw RabbitMQ.Client baseline did.</summary>
 public sealed record RawRabbitMqResult(int Messages, int MessageBytes, int Publishers, ushort Prefetch, double Seconds)
 {
+    /// <summary>Processor time of the process per message published and consumed, over all rounds.</summary>
+    public double CpuMsPerMessage { get; init; }
+
     public double MessagesPerSecond => Seconds > 0 ? Messages / Seconds : 0;
 }
 

@@ -1,10 +1,19 @@
 using MassTransit;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery;
 
 namespace OutageAlerts.Host.Messaging;
 
 public static class MessagingServiceCollectionExtensions
 {
+    /// <summary>The bus's health check in <c>/health/ready</c>.</summary>
+    public const string BrokerHealthCheckName = "broker";
+
+    /// <summary>The tag of the checks that make up <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
     /// <summary>
     /// The bus: in-memory by default, RabbitMQ (durable queues, publisher confirms) when configured. The delivery
     /// role hosts the consumers; every role declares the routing queue so that alerts published while no
@@ -16,6 +25,15 @@ public static class MessagingServiceCollectionExtensions
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit's own bus check, under a name operators recognise in /health/ready; BrokerHealthCheck
+            // turns its Degraded (endpoints cut off from the broker) into Unhealthy.
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = BrokerHealthCheckName;
+                health.MinimalFailureStatus = HealthStatus.Unhealthy;
+                health.Tags.Add(ReadyTag);
+                health.Tags.Add(BrokerHealthCheckName);
+            });
             if (roles.HasFlag(ServiceRoles.Delivery))
             {
                 bus.AddDeliveryConsumers();
@@ -47,6 +65,7 @@ public static class MessagingServiceCollectionExtensions
                 bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             }
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HealthCheckServiceOptions>, BrokerHealthCheckRegistration>());
         services.Configure<MassTransitHostOptions>(o =>
         {
             // Broker down at start-up must not stop the process: the bus keeps reconnecting and readiness says so.

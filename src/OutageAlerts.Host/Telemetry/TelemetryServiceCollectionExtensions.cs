@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OutageAlerts.Host.Messaging;
 using Quartz.Diagnostics;
 
 namespace OutageAlerts.Host.Telemetry;
@@ -31,6 +33,8 @@ public static class TelemetryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOutageAlertsTelemetry(this IServiceCollection services, IConfiguration configuration, ServiceRoles roles)
     {
+        services.AddMetrics();
+        services.TryAddSingleton<BacklogMetrics>();
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r
                 .AddService(ServiceName, serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString())
@@ -53,6 +57,38 @@ public static class TelemetryServiceCollectionExtensions
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// The background refreshes behind the backlog gauges (<see cref="BacklogMetrics"/>): pending delivery retries
+    /// from the store and, on RabbitMQ, the depth of the error queues. Both belong to the delivery role, which owns
+    /// the retries table and the consumers whose queues they are; every delivery replica reports the same values.
+    /// </summary>
+    public static IServiceCollection AddBacklogMonitoring(this IServiceCollection services, IConfiguration configuration, ServiceRoles roles)
+    {
+        var key = $"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.BacklogRefreshInterval)}";
+        services.AddOptions<TelemetryOptions>()
+            .Bind(configuration.GetSection(TelemetryOptions.SectionName))
+            .Validate(
+                o => o.BacklogRefreshInterval > TimeSpan.Zero && o.BacklogRefreshInterval <= TelemetryOptions.MaximumBacklogRefreshInterval,
+                $"{key} must be positive and at most {TelemetryOptions.MaximumBacklogRefreshInterval}.")
+            .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<BacklogMetrics>();
+        if (!roles.HasFlag(ServiceRoles.Delivery))
+        {
+            return services;
+        }
+
+        services.AddHostedService<DeliveryRetriesMonitor>();
+        var messaging = MessagingOptions.From(configuration);
+        if (messaging.Transport == TransportKind.RabbitMq)
+        {
+            var address = RabbitMqAddress.Parse(messaging.ConnectionString);
+            services.AddHostedService(provider => ActivatorUtilities.CreateInstance<ErrorQueueMonitor>(provider, address));
         }
 
         return services;

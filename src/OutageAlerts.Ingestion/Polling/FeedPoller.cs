@@ -114,24 +114,54 @@ internal sealed partial class FeedPoller(
 
         var maxAge = options.Value.FirstPollMaxItemAge;
         var processed = 0;
-        foreach (var (key, item) in fresh)
+        // Items are correlated one after another (in order), but their alerts are published without waiting for each
+        // confirm: the confirms of a poll arrive together, and the items are recorded as seen in one transaction
+        // once theirs did (issue 10). An item whose publish failed is not recorded, so the next poll retries it.
+        var pending = new List<PendingItem>(fresh.Count);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (isFirstPoll && maxAge is { } age && (item.Published ?? item.Updated) is { } date && now - date > age)
+            foreach (var (key, item) in fresh)
             {
-                await store.MarkSeenAsync(key, feed.Name, now, null, cancellationToken);
-                continue;
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                if (isFirstPoll && maxAge is { } age && (item.Published ?? item.Updated) is { } date && now - date > age)
+                {
+                    pending.Add(new PendingItem(key, null, Task.CompletedTask));
+                    continue;
+                }
 
-            var incidentId = await ProcessItemAsync(feed, key, item, now, cancellationToken);
-            processed++;
-            await store.MarkSeenAsync(key, feed.Name, now, incidentId, cancellationToken);
+                pending.Add(await ProcessItemAsync(feed, key, item, now, cancellationToken));
+                processed++;
+            }
+        }
+        catch
+        {
+            // What went out before the failure is recorded, so only the rest is processed again.
+            await RecordPublishedAsync(feed, pending, now, cancellationToken);
+            throw;
         }
 
+        await RecordPublishedAsync(feed, pending, now, cancellationToken);
         return processed;
     }
 
-    private async Task<string?> ProcessItemAsync(FeedOptions feed, string key, FeedItem item, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Waits for the confirms of a poll's alerts and records the items whose alert went out (or had none).</summary>
+    private async Task RecordPublishedAsync(FeedOptions feed, List<PendingItem> pending, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(pending.Select(p => p.Published));
+        }
+        finally
+        {
+            var published = pending.Where(p => p.Published.IsCompletedSuccessfully).Select(p => (p.Key, p.IncidentId)).ToList();
+            await store.MarkSeenAsync(published, feed.Name, now, cancellationToken);
+        }
+    }
+
+    /// <summary>A processed item, its incident and the publication of its alert (completed when it had none).</summary>
+    private sealed record PendingItem(string Key, string? IncidentId, Task Published);
+
+    private async Task<PendingItem> ProcessItemAsync(FeedOptions feed, string key, FeedItem item, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var report = new Report(
             Id: item.Id ?? key,
@@ -144,6 +174,8 @@ internal sealed partial class FeedPoller(
         activity?.SetTag("outagealerts.item.id", report.Id);
 
         var assessment = classifier.Classify(report);
+        IngestionTelemetry.RecordClassification(assessment.Alert, assessment.Severity.ToString(), assessment.Targets);
+        activity?.SetTag("outagealerts.classification.decision", IngestionTelemetry.Decision(assessment.Alert));
         activity?.SetTag("outagealerts.classification.alert", assessment.Alert);
         activity?.SetTag("outagealerts.classification.severity", assessment.Severity.ToString());
         activity?.SetTag("outagealerts.classification.targets", string.Join(',', assessment.Targets));
@@ -154,12 +186,9 @@ internal sealed partial class FeedPoller(
             cancellationToken);
         activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
         activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
-        if (decision.Alert is { } alert)
-        {
-            await publisher.PublishAsync(alert, null, cancellationToken);
-        }
-
-        return decision.IncidentId;
+        // Started here, under this item's span; awaited with the rest of the poll's publishes.
+        var published = decision.Alert is { } alert ? publisher.PublishAsync(alert, null, cancellationToken) : Task.CompletedTask;
+        return new PendingItem(key, decision.IncidentId, published);
     }
 
     private FeedState Succeeded(FeedOptions feed, FeedState state, DateTimeOffset now)

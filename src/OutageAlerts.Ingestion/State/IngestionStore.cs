@@ -141,6 +141,31 @@ internal sealed class IngestionStore(IStore store)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Records several processed items in one transaction: a poll's items, once their alerts are confirmed, cost one
+    /// commit instead of one per item (issue 10).
+    /// </summary>
+    public async Task MarkSeenAsync(IReadOnlyCollection<(string ItemKey, string? AlertId)> items, string feed, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var firstSeen = at.ToUnixTimeMilliseconds();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @firstSeen, @alertId)
+            ON CONFLICT (item_key) DO NOTHING
+            """,
+            items.Select(i => new { itemKey = i.ItemKey, feed, firstSeen, alertId = i.AlertId }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private sealed class FeedStateRow
     {
         public string Feed { get; set; } = "";

@@ -63,7 +63,7 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
     };
 
     private string[] OutboxFiles() =>
-        Directory.Exists(_outbox) ? [.. Directory.GetFiles(_outbox).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)] : [];
+        Directory.Exists(_outbox) ? [.. Directory.GetFiles(_outbox).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)] : [];
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

@@ -42,11 +42,15 @@ public class CapDocumentTests
         return errors;
     }
 
+    private const string V1Reference = "outage-alerts,inc-2025-11-08-kharkiv-v1,2025-11-08T04:30:00+00:00";
+    private const string V2Reference = "outage-alerts,inc-2025-11-08-kharkiv-v2,2025-11-08T05:30:00+00:00";
+
     public static TheoryData<string, AlertEventKind, Alert> Alerts => new()
     {
         { "raised", AlertEventKind.Raised, SampleAlerts.Kharkiv() },
         { "update in Ukrainian", AlertEventKind.Updated, SampleAlerts.KyivInUkrainian() with { Version = 2, MsgType = MsgType.Update, Changes = ["killed 1 -> 3"] } },
-        { "cancel", AlertEventKind.Cancelled, SampleAlerts.Kharkiv(version: 3) with { MsgType = MsgType.Cancel } },
+        { "cancel", AlertEventKind.Cancelled, SampleAlerts.Kharkiv(version: 3) with { MsgType = MsgType.Cancel, References = [V1Reference, V2Reference] } },
+        { "update with references", AlertEventKind.Updated, SampleAlerts.Kharkiv(version: 2) with { References = [V1Reference] } },
         { "bare", AlertEventKind.Raised, SampleAlerts.Kharkiv() with { Area = null, Regions = [], Country = null, Sources = [], Targets = [], Injured = null, OutageCustomers = null, Reasons = [], Language = null, Severity = Severity.None } },
     };
 
@@ -79,5 +83,18 @@ public class CapDocumentTests
         Assert.Equal("Kharkiv oblast (UA-63)", area.Element(Cap + "areaDesc")!.Value);
         Assert.Equal("49.99,36.23 25", area.Element(Cap + "circle")!.Value);
         Assert.Contains(area.Elements(Cap + "geocode"), g => g.Element(Cap + "value")!.Value == "UA-63");
+    }
+
+    [Fact]
+    public void Create_UpdateAndCancel_ReferenceEveryEarlierVersionSpaceSeparated()
+    {
+        var update = CapDocument.Create(AlertEventKind.Updated, SampleAlerts.Kharkiv(version: 2) with { References = [V1Reference] }).Root!;
+        var cancel = CapDocument.Create(
+            AlertEventKind.Cancelled, SampleAlerts.Kharkiv(version: 3) with { MsgType = MsgType.Cancel, References = [V1Reference, V2Reference] }).Root!;
+        var first = CapDocument.Create(AlertEventKind.Raised, SampleAlerts.Kharkiv()).Root!;
+
+        Assert.Equal(V1Reference, update.Element(Cap + "references")!.Value);
+        Assert.Equal($"{V1Reference} {V2Reference}", cancel.Element(Cap + "references")!.Value);
+        Assert.Null(first.Element(Cap + "references"));
     }
 }

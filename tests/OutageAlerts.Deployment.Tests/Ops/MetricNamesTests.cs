@@ -53,8 +53,48 @@ public sealed class MetricNamesTests
             [
                 "outagealerts_feed_polls_total", "outagealerts_feed_fetch_duration_seconds_bucket", "outagealerts_alerts_published_total",
                 "outagealerts_delivery_deliveries_total", "outagealerts_delivery_latency_milliseconds_bucket",
+                "outagealerts_classifications_total", "outagealerts_feed_last_success_timestamp_seconds",
+                "outagealerts_delivery_retries_pending", "outagealerts_messaging_error_queue_depth",
             ]),
             scraped.SeriesNames.ToHashSet(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("OutageAlertsRetryBacklog", "outagealerts_delivery_retries_pending")]
+    [InlineData("OutageAlertsErrorQueueNotEmpty", "outagealerts_messaging_error_queue_depth")]
+    [InlineData("OutageAlertsFeedStale", "outagealerts_feed_last_success_timestamp_seconds")]
+    public void AlertRules_BacklogAndStaleness_UseTheServiceGauges(string alert, string gauge)
+    {
+        var metrics = MetricUsage.RuleFiles().SelectMany(MetricUsage.InRules)
+            .Where(u => u.Where.EndsWith(": " + alert, StringComparison.Ordinal))
+            .Select(u => u.Metric)
+            .ToHashSet(StringComparer.Ordinal);
+
+        // The gauge alone: no stand-in derived from MassTransit's or the delivery counters any more.
+        Assert.Equal(new HashSet<string>([gauge]), metrics);
+    }
+
+    [Theory]
+    [InlineData("outagealerts_delivery_retries_pending")]
+    [InlineData("outagealerts_messaging_error_queue_depth")]
+    [InlineData("outagealerts_classifications_total")]
+    [InlineData("outagealerts_feed_last_success_timestamp_seconds")]
+    public void Dashboard_IssueEightMetrics_AreCharted(string metric)
+    {
+        var charted = MetricUsage.DashboardFiles().SelectMany(MetricUsage.InDashboard).Select(u => u.Metric);
+
+        Assert.Contains(metric, charted);
+    }
+
+    [Fact]
+    public void Dashboard_ErrorQueueStat_ReadsTheQueueDepthNotMassTransitCounters()
+    {
+        var uses = MetricUsage.DashboardFiles().SelectMany(MetricUsage.InDashboard)
+            .Where(u => u.Where.Contains("error queue", StringComparison.OrdinalIgnoreCase))
+            .Select(u => u.Metric)
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(new HashSet<string>(["outagealerts_messaging_error_queue_depth"]), uses);
     }
 
     private static void AssertAllEmitted(IEnumerable<(string Where, string Metric)> uses, ScrapedMetrics scraped)

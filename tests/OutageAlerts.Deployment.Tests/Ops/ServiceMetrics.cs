@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OutageAlerts.Host;
+using OutageAlerts.Host.Messaging;
 using OutageAlerts.Host.Telemetry;
 
 namespace OutageAlerts.Deployment.Tests.Ops;
@@ -22,8 +23,9 @@ internal sealed record ScrapedMetrics(IReadOnlyList<EmittedInstrument> Instrumen
 /// <summary>
 /// Runs the host's own telemetry set-up (<see cref="TelemetryServiceCollectionExtensions.AddOutageAlertsTelemetry"/>,
 /// the OpenTelemetry Prometheus exporter) on a local Kestrel, brings every meter the service uses into play — our
-/// areas' telemetry classes, a real in-memory MassTransit bus with a failing consumer, an HTTP request through
-/// Kestrel and HttpClient — records one measurement on every synchronous instrument and scrapes <c>/metrics</c>.
+/// areas' telemetry classes, the host's backlog gauges, a real in-memory MassTransit bus with a failing consumer, an
+/// HTTP request through Kestrel and HttpClient — records one measurement on every synchronous instrument and scrapes
+/// <c>/metrics</c>.
 /// The scraped names are the ones dashboards and alert rules can use.
 /// </summary>
 internal static class ServiceMetrics
@@ -69,6 +71,11 @@ internal static class ServiceMetrics
             {
                 RuntimeHelpers.RunClassConstructor(telemetry.TypeHandle);
             }
+
+            // The backlog gauges report what their background monitors last read; give them a reading.
+            var backlog = app.Services.GetRequiredService<BacklogMetrics>();
+            backlog.ReportPendingRetries(1);
+            backlog.ReportErrorQueueDepths(ErrorQueues.All.ToDictionary(queue => queue, _ => 1L));
 
             await RunMassTransitOnceAsync();
             using var client = new HttpClient { BaseAddress = address };

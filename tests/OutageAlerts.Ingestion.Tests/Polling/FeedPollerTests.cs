@@ -121,6 +121,21 @@ public sealed class FeedPollerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PollAsync_OneOfTwoPublishesFails_OnlyThatItemIsRetriedNextPoll()
+    {
+        // Three days apart: two incidents, so each item publishes its own AlertRaised.
+        ServeFeed(Item("s1", "Missile strike on a substation", Now.AddDays(-3)), Item("s2", "Drone strike on a pumping station"));
+        _bus.Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "s1"), Arg.Any<CancellationToken>())
+            .Returns(Task.FromException(new InvalidOperationException("broker unreachable")), Task.CompletedTask);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(PollAsync);
+        await PollAsync();
+
+        await _bus.Received(2).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "s1"), Arg.Any<CancellationToken>());
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "s2"), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task PollAsync_FirstPollWithMaxItemAge_RecordsOldItemsWithoutAlerting()
     {
         await RebuildAsync(new() { ["OutageAlerts:Ingestion:FirstPollMaxItemAge"] = "1.00:00:00" });

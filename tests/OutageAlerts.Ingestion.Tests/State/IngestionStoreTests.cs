@@ -54,4 +54,21 @@ public sealed class IngestionStoreTests
         Assert.Equal(0, listed.ConsecutiveParseFailures);
         Assert.Equal("\"e\"", listed.ETag);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task MarkSeenAsync_SeveralItems_AllFoundAndRepeatsIgnored(StoreProvider provider)
+    {
+        await using var testStore = await TestStore.CreateAsync(provider);
+        await using var services = testStore.BuildServices(s => s.AddFeedStateAdministration(new ConfigurationBuilder().AddInMemoryCollection(testStore.Settings).Build()));
+        var store = services.GetRequiredService<IngestionStore>();
+        var at = new DateTimeOffset(2026, 11, 30, 14, 0, 0, TimeSpan.Zero);
+
+        await store.MarkSeenAsync([("wire:a", "oa-1"), ("wire:b", null)], "wire", at, CancellationToken.None);
+        await store.MarkSeenAsync([("wire:b", "oa-2"), ("wire:c", null)], "wire", at, CancellationToken.None);
+        await store.MarkSeenAsync([], "wire", at, CancellationToken.None);
+        var seen = await store.FindSeenAsync(["wire:a", "wire:b", "wire:c", "wire:d"], CancellationToken.None);
+
+        Assert.Equal(["wire:a", "wire:b", "wire:c"], seen.Order(StringComparer.Ordinal));
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OutageAlerts.Host;
 using OutageAlerts.IntegrationTests.Infrastructure;
 
@@ -24,7 +23,7 @@ public sealed class BrokerRestartTests
         await host.StartAsync();
         await env.Webhooks.WaitForAsync(expectedBefore.Count, Timeout);
 
-        await RabbitMqCtlAsync("stop_app");
+        await RabbitMqNode.StopAsync();
         try
         {
             // New items arrive while the broker is down: polls fail to publish and must retry them later.
@@ -33,7 +32,7 @@ public sealed class BrokerRestartTests
         }
         finally
         {
-            await RabbitMqCtlAsync("start_app");
+            await RabbitMqNode.StartAsync();
         }
 
         await env.Webhooks.WaitForAsync(expectedAll.Count, Timeout);
@@ -45,12 +44,5 @@ public sealed class BrokerRestartTests
             .GetProperty("data").GetProperty("sources")[0].GetProperty("itemId").GetString()).ToList();
         Assert.Equal(expectedAll.Select(i => i.ItemId).Order(), itemIds.Order());
         Assert.Equal(received.Count, received.Select(r => r.Id).Distinct().Count());
-    }
-
-    private static async Task RabbitMqCtlAsync(string command)
-    {
-        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", command) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await process.StandardError.ReadToEndAsync()}");
     }
 }
