@@ -45,4 +45,16 @@ export OUTAGE_ALERTS_TEST_RABBITMQ="${OUTAGE_ALERTS_TEST_RABBITMQ:-amqp://guest:
 export OUTAGE_ALERTS_TEST_POSTGRES="${OUTAGE_ALERTS_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-dotnet test OutageAlerts.sln -c Release --logger "console;verbosity=normal" "$@"
+export OUTAGE_ALERTS_FAULT_SUMMARY="${OUTAGE_ALERTS_FAULT_SUMMARY:-$PWD/TestResults/fault-summary.md}"
+rm -f "$OUTAGE_ALERTS_FAULT_SUMMARY"
+
+status=0
+dotnet test OutageAlerts.sln -c Release --logger "console;verbosity=normal" "$@" || status=$?
+
+# The fault-injection suite (tests/OutageAlerts.IntegrationTests/Faults) leaves one row per fault it injected.
+if [ -s "$OUTAGE_ALERTS_FAULT_SUMMARY" ]; then
+  echo
+  echo "==> fault-injection summary ($OUTAGE_ALERTS_FAULT_SUMMARY)"
+  cat "$OUTAGE_ALERTS_FAULT_SUMMARY"
+fi
+exit "$status"

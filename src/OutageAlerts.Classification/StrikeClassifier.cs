@@ -52,10 +52,12 @@ public sealed partial class StrikeClassifier : IStrikeClassifier
         var assessment = ClassifyCore(report);
         if (activity is not null)
         {
-            activity.SetTag("report.id", report.Id);
-            activity.SetTag("report.lang", assessment.Language);
-            activity.SetTag("alert", assessment.Alert);
-            activity.SetTag("severity", assessment.Severity.ToString());
+            activity.SetTag("outagealerts.report.id", report.Id);
+            activity.SetTag("outagealerts.report.language", assessment.Language);
+            activity.SetTag("outagealerts.classification.decision", assessment.Alert ? "alert" : "no_alert");
+            activity.SetTag("outagealerts.classification.severity", assessment.Severity.ToString());
+            activity.SetTag("outagealerts.classification.targets", string.Join(',', assessment.Targets));
+            activity.SetTag("outagealerts.classification.region", assessment.Region);
         }
 
         ClassificationTelemetry.Classified.Add(1, new TagList

@@ -7,6 +7,7 @@ using OutageAlerts.Incidents;
 using OutageAlerts.Ingestion.Configuration;
 using OutageAlerts.Ingestion.Polling;
 using OutageAlerts.Ingestion.Publishing;
+using OutageAlerts.Ingestion.Scheduling;
 using OutageAlerts.Ingestion.State;
 using OutageAlerts.Storage;
 using Quartz;
@@ -44,37 +45,16 @@ public static class IngestionServiceCollectionExtensions
         services.AddScoped<FeedPoller>();
         services.AddScoped<AlertPublisher>();
 
-        // Jobs are declared from configuration as it is at start-up; Quartz needs them before the scheduler runs.
-        var feeds = new List<FeedOptions>();
-        configuration.GetSection(FeedOptions.SectionName).Bind(feeds);
-        var ingestion = configuration.GetSection(IngestionOptions.SectionName).Get<IngestionOptions>() ?? new IngestionOptions();
-        services.AddQuartz(quartz =>
+        services.AddFeedScheduling(configuration, quartz =>
         {
-            quartz.ConfigureScheduler(o => o.InstanceName = ingestion.SchedulerName);
             quartz.AddJob<ReleaseHeldAlertsJob>(j => j.WithIdentity(ReleaseHeldAlertsJob.Key));
             quartz.AddTrigger(t => t
                 .ForJob(ReleaseHeldAlertsJob.Key)
+                .WithIdentity(ReleaseHeldAlertsJob.Key.Name, ReleaseHeldAlertsJob.Key.Group)
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(ReleaseHeldAlertsJob.Interval).RepeatForever()
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
-            foreach (var feed in feeds.Where(f => !string.IsNullOrWhiteSpace(f.Name)))
-            {
-                var job = new JobKey(feed.Name, PollFeedJob.Group);
-                quartz.AddJob<PollFeedJob>(j => j.WithIdentity(job).UsingJobData(PollFeedJob.FeedNameKey, feed.Name));
-                quartz.AddTrigger(t => t
-                    .ForJob(job)
-                    .WithIdentity(feed.Name, PollFeedJob.Group)
-                    .StartNow()
-                    .WithSimpleSchedule(s => s
-                        .WithInterval(feed.Interval < FeedOptions.MinimumInterval ? FeedOptions.MinimumInterval : feed.Interval)
-                        .RepeatForever()
-                        // A poll that could not start on time (many feeds at start-up, a paused process) runs once as
-                        // soon as it can, and the schedule continues from there; missed polls are not made up for.
-                        // Skipping to the next interval instead left most of 1,000 feeds unpolled after a restart.
-                        .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithRemainingCount)));
-            }
         });
-        services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
         return services;
     }
 }

@@ -88,6 +88,7 @@ public sealed partial class DeliveryDispatcher
         var key = new DeliveryKey(alert.AlertId, alert.Version, subscription.Id);
         var recipient = Recipient(subscription);
         var masked = Masked(subscription);
+        activity?.SetTag("outagealerts.delivery.recipient", masked);
         await _archive.StoreAsync(delivery, cancellationToken);
         var storedRetries = RetriesFromStore(channel) || fromStore;
         if (channel != DeliveryChannel.Webhook
@@ -179,10 +180,12 @@ public sealed partial class DeliveryDispatcher
 
                 LogPermanentFailure(alert.AlertId, alert.Version, subscription.Id, channel, masked, result.Error);
                 Count(channel, "failed", activity);
+                activity?.SetTag("error.type", "permanent");
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 return DeliveryOutcome.Permanent;
 
             default:
+                activity?.SetTag("error.type", "transient");
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 if (storedRetries)
                 {

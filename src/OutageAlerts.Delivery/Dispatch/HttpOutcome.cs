@@ -19,6 +19,14 @@ internal static class HttpOutcome
 
         var detail = await ReadDetailAsync(response, cancellationToken);
         var error = $"HTTP {code} {response.ReasonPhrase}{detail}";
+        if (code is >= 300 and <= 399)
+        {
+            // Redirects are never followed (the address check covers the configured target only); asking again
+            // gets the same answer, so the operator has to point the subscription at where it leads.
+            var location = response.Headers.Location is { } target ? $" to {Wording.Redact.Url(target.IsAbsoluteUri ? target.AbsoluteUri : target.OriginalString)}" : "";
+            return DeliveryResult.Permanent($"{error}: redirect{location} not followed; configure the final URL");
+        }
+
         if (response.StatusCode == HttpStatusCode.Gone)
         {
             return DeliveryResult.Gone(error);

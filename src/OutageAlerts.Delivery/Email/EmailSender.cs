@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -47,6 +48,23 @@ internal sealed class EmailSender(
     }
 
     private async Task<DeliveryResult> SendAsync(MimeMessage message, SmtpOptions smtp, CancellationToken cancellationToken)
+    {
+        // The SMTP exchange as a client span, like an HTTP client span: the relay, never the recipient.
+        using var activity = DeliveryTelemetry.Source.StartActivity("smtp send", ActivityKind.Client);
+        activity?.SetTag("server.address", smtp.Host);
+        activity?.SetTag("server.port", smtp.Port);
+        activity?.SetTag("network.protocol.name", "smtp");
+        var result = await SendOverSmtpAsync(message, smtp, cancellationToken);
+        if (result.Outcome != DeliveryOutcome.Delivered)
+        {
+            activity?.SetTag("error.type", result.Outcome == DeliveryOutcome.Permanent ? "permanent" : "transient");
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+        }
+
+        return result;
+    }
+
+    private async Task<DeliveryResult> SendOverSmtpAsync(MimeMessage message, SmtpOptions smtp, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(smtp.Host))
         {

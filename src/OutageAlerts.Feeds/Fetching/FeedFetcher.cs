@@ -29,7 +29,8 @@ public sealed partial class FeedFetcher(
     {
         ArgumentNullException.ThrowIfNull(request);
         using var activity = FeedsTelemetry.Source.StartActivity("feeds.fetch", ActivityKind.Client);
-        activity?.SetTag("url.full", request.Url.ToString());
+        // Feed URLs may carry API keys in their query (ReliefWeb appname, GDELT): the span keeps scheme, host and path.
+        activity?.SetTag("url.full", request.Url.IsAbsoluteUri ? request.Url.GetLeftPart(UriPartial.Path) : request.Url.ToString());
 
         var result = request.Url switch
         {

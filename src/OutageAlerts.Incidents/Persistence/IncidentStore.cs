@@ -75,12 +75,14 @@ internal sealed class IncidentStore(IStore store)
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly ReportFactsCache _facts = new();
+
     /// <summary>Runs <paramref name="work"/> in a transaction that holds the incidents lock, and commits it.</summary>
     public async Task<T> InTransactionAsync<T>(Func<IncidentSession, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         await using var transaction = await BeginLockedAsync(connection, cancellationToken);
-        var result = await work(new IncidentSession(connection, transaction, store.Provider, cancellationToken));
+        var result = await work(new IncidentSession(connection, transaction, store.Provider, _facts, cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
@@ -136,7 +138,8 @@ internal sealed class IncidentStore(IStore store)
 }
 
 /// <summary>The queries of one locked correlation step.</summary>
-internal sealed class IncidentSession(DbConnection connection, DbTransaction transaction, StoreProvider provider, CancellationToken cancellationToken)
+internal sealed class IncidentSession(
+    DbConnection connection, DbTransaction transaction, StoreProvider provider, ReportFactsCache facts, CancellationToken cancellationToken)
 {
     private const string IncidentColumns = """
         id AS Id, status AS Status, country AS Country, first_published AS FirstPublished,
@@ -180,17 +183,23 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
         return [.. rows.Select(r => r.ToRecord())];
     }
 
+    /// <summary>
+    /// The reports of each incident, in the order they were stored. Facts already deserialised (by this process, for an
+    /// earlier correlation) come from <see cref="ReportFactsCache"/>; only the others are read and parsed: with many
+    /// open incidents, every report was otherwise parsing the JSON of all of them again (issue 10).
+    /// </summary>
     public async Task<Dictionary<string, List<ReportFacts>>> LoadReportsAsync(IReadOnlyCollection<string> incidentIds)
     {
         var reports = new Dictionary<string, List<ReportFacts>>(StringComparer.Ordinal);
         foreach (var chunk in incidentIds.Chunk(500))
         {
-            var rows = await connection.QueryAsync<FactsRow>(Command(
+            var rows = (await connection.QueryAsync<ReportKeyRow>(Command(
                 // Npgsql binds a list as one array parameter; SQLite needs Dapper's IN-list expansion.
                 provider == StoreProvider.Postgres
-                    ? "SELECT incident_id AS IncidentId, facts AS Facts FROM incident_reports WHERE incident_id = ANY(@chunk)"
-                    : "SELECT incident_id AS IncidentId, facts AS Facts FROM incident_reports WHERE incident_id IN @chunk",
-                new { chunk }));
+                    ? "SELECT incident_id AS IncidentId, item_key AS ItemKey FROM incident_reports WHERE incident_id = ANY(@chunk)"
+                    : "SELECT incident_id AS IncidentId, item_key AS ItemKey FROM incident_reports WHERE incident_id IN @chunk",
+                new { chunk }))).ToList();
+            var loaded = await LoadFactsAsync([.. rows.Select(r => r.ItemKey).Where(k => !facts.TryGet(k, out _))]);
             foreach (var row in rows)
             {
                 if (!reports.TryGetValue(row.IncidentId, out var list))
@@ -198,12 +207,36 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
                     reports[row.IncidentId] = list = [];
                 }
 
-                list.Add(JsonSerializer.Deserialize<ReportFacts>(row.Facts, IncidentStore.Json)!);
+                list.Add(loaded.TryGetValue(row.ItemKey, out var fresh) ? fresh : facts.TryGet(row.ItemKey, out var known) ? known : await LoadOneAsync(row.ItemKey));
             }
         }
 
         return reports;
     }
+
+    private async Task<Dictionary<string, ReportFacts>> LoadFactsAsync(IReadOnlyCollection<string> itemKeys)
+    {
+        var loaded = new Dictionary<string, ReportFacts>(StringComparer.Ordinal);
+        foreach (var chunk in itemKeys.Chunk(500))
+        {
+            var rows = await connection.QueryAsync<FactsRow>(Command(
+                provider == StoreProvider.Postgres
+                    ? "SELECT item_key AS ItemKey, facts AS Facts FROM incident_reports WHERE item_key = ANY(@chunk)"
+                    : "SELECT item_key AS ItemKey, facts AS Facts FROM incident_reports WHERE item_key IN @chunk",
+                new { chunk }));
+            foreach (var row in rows)
+            {
+                var parsed = JsonSerializer.Deserialize<ReportFacts>(row.Facts, IncidentStore.Json)!;
+                loaded[row.ItemKey] = parsed;
+                facts.Add(row.ItemKey, parsed);
+            }
+        }
+
+        return loaded;
+    }
+
+    // Only when the cache dropped a key between the two reads above (it was full and started over).
+    private async Task<ReportFacts> LoadOneAsync(string itemKey) => (await LoadFactsAsync([itemKey]))[itemKey];
 
     public async Task<Alert?> GetVersionAsync(string alertId, int version)
     {
@@ -312,9 +345,15 @@ internal sealed class IncidentSession(DbConnection connection, DbTransaction tra
         public string? TraceState { get; set; }
     }
 
-    private sealed class FactsRow
+    private sealed class ReportKeyRow
     {
         public string IncidentId { get; set; } = "";
+        public string ItemKey { get; set; } = "";
+    }
+
+    private sealed class FactsRow
+    {
+        public string ItemKey { get; set; } = "";
         public string Facts { get; set; } = "";
     }
 

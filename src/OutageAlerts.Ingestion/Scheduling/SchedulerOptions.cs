@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using OutageAlerts.Storage;
+
+namespace OutageAlerts.Ingestion.Scheduling;
+
+/// <summary>
+/// Bound from <c>OutageAlerts:Ingestion:Scheduler</c>: where Quartz keeps the feed schedule. Clustered, every
+/// ingestion replica shares one schedule in PostgreSQL, each poll is fired by exactly one of them, and the feeds of a
+/// replica that stops checking in are taken over by the others.
+/// </summary>
+public sealed class SchedulerOptions
+{
+    public const string SectionName = "OutageAlerts:Ingestion:Scheduler";
+
+    /// <summary>How often a replica records that it is alive.</summary>
+    public static readonly TimeSpan DefaultCheckinInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How late a check-in may be before the others declare the replica dead and recover what it was running. Short
+    /// enough that a dead replica's feeds move within seconds; long enough that a replica starved of CPU for a
+    /// moment is not declared dead while it still polls.
+    /// </summary>
+    public static readonly TimeSpan DefaultCheckinMisfireThreshold = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan MinimumCheckinInterval = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan MaximumCheckinInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Unset (the default): clustered exactly when the store is PostgreSQL (<c>OutageAlerts:Store:Provider=Postgres</c>),
+    /// in memory otherwise. <c>false</c> keeps an in-memory scheduler on PostgreSQL (one ingestion process only);
+    /// <c>true</c> on SQLite is refused.
+    /// </summary>
+    public bool? Clustered { get; set; }
+
+    public TimeSpan CheckinInterval { get; set; } = DefaultCheckinInterval;
+
+    public TimeSpan CheckinMisfireThreshold { get; set; } = DefaultCheckinMisfireThreshold;
+
+    /// <summary>Polls run at once per replica (Quartz's thread pool); the rest wait for a free slot.</summary>
+    public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
+
+    public const int DefaultMaxConcurrency = 10;
+
+    /// <summary>Whether the clustered store applies, from the raw configuration (Quartz is set up before options exist).</summary>
+    public static bool IsClustered(IConfiguration configuration, SchedulerOptions options) =>
+        options.Clustered ?? StoreProviderOf(configuration) == StoreProvider.Postgres;
+
+    public static SchedulerOptions From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
+
+    internal static StoreProvider StoreProviderOf(IConfiguration configuration) =>
+        Enum.TryParse<StoreProvider>(configuration[$"{StoreOptions.SectionName}:Provider"], ignoreCase: true, out var provider)
+            ? provider
+            : StoreProvider.Sqlite;
+
+    internal static string? ConnectionStringOf(IConfiguration configuration) =>
+        configuration[$"{StoreOptions.SectionName}:ConnectionString"] ?? configuration.GetConnectionString(StoreOptions.ConnectionStringName);
+}
+
+/// <summary>Names the key at fault; a clustered scheduler needs PostgreSQL.</summary>
+internal sealed class SchedulerOptionsValidator(IConfiguration configuration) : IValidateOptions<SchedulerOptions>
+{
+    private const int MaxConcurrencyCeiling = 200;
+
+    public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
+    {
+        var errors = new List<string>();
+        var prefix = SchedulerOptions.SectionName + ":";
+        if (options.Clustered == true && SchedulerOptions.StoreProviderOf(configuration) != StoreProvider.Postgres)
+        {
+            errors.Add($"{prefix}{nameof(SchedulerOptions.Clustered)} is true, but the clustered scheduler keeps its schedule in PostgreSQL: " +
+                $"set {StoreOptions.SectionName}:Provider to Postgres, or leave {prefix}{nameof(SchedulerOptions.Clustered)} unset.");
+        }
+
+        if (options.CheckinInterval < SchedulerOptions.MinimumCheckinInterval || options.CheckinInterval > SchedulerOptions.MaximumCheckinInterval)
+        {
+            errors.Add($"{prefix}{nameof(SchedulerOptions.CheckinInterval)} must be between {SchedulerOptions.MinimumCheckinInterval} and " +
+                $"{SchedulerOptions.MaximumCheckinInterval} (was {options.CheckinInterval}).");
+        }
+
+        if (options.CheckinMisfireThreshold < SchedulerOptions.MinimumCheckinInterval || options.CheckinMisfireThreshold > SchedulerOptions.MaximumCheckinInterval)
+        {
+            errors.Add($"{prefix}{nameof(SchedulerOptions.CheckinMisfireThreshold)} must be between {SchedulerOptions.MinimumCheckinInterval} and " +
+                $"{SchedulerOptions.MaximumCheckinInterval} (was {options.CheckinMisfireThreshold}).");
+        }
+
+        if (options.MaxConcurrency is < 1 or > MaxConcurrencyCeiling)
+        {
+            errors.Add($"{prefix}{nameof(SchedulerOptions.MaxConcurrency)} must be between 1 and {MaxConcurrencyCeiling} (was {options.MaxConcurrency}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
