@@ -8,6 +8,9 @@ namespace OutageAlerts.Host.Messaging;
 
 public static class MessagingServiceCollectionExtensions
 {
+    private static readonly TimeSpan ConsumerStopTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BusStopTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>The bus's health check in <c>/health/ready</c>.</summary>
     public const string BrokerHealthCheckName = "broker";
 
@@ -22,6 +25,7 @@ public static class MessagingServiceCollectionExtensions
     public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration, ServiceRoles roles)
     {
         var options = MessagingOptions.From(configuration);
+        services.TryAddSingleton(options);
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
@@ -42,7 +46,21 @@ public static class MessagingServiceCollectionExtensions
             if (options.Transport == TransportKind.RabbitMq)
             {
                 var address = RabbitMqAddress.Parse(options.ConnectionString);
-                services.AddSingleton(new RoutingQueueKeeper(address));
+                services.AddSingleton(new RoutingQueueKeeper(address, options));
+                if (options.QuorumQueues)
+                {
+                    services.AddHostedService(provider => ActivatorUtilities.CreateInstance<QuorumQueueCheck>(provider, address));
+                    // Every receive endpoint, whichever definition declared it: one classic queue among quorum ones
+                    // would be the single copy that a node failure loses.
+                    bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                    {
+                        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                        {
+                            rabbit.SetQuorumQueue();
+                        }
+                    });
+                }
+
                 bus.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(address.Host, (ushort)address.Port, address.VirtualHost, h =>
@@ -53,6 +71,19 @@ public static class MessagingServiceCollectionExtensions
                         if (address.UseTls)
                         {
                             h.UseSsl(ssl => ssl.ServerName = address.Host);
+                        }
+
+                        if (options.Hosts.Count > 0)
+                        {
+                            // The connection string's host first, then the others: the bus connects to (and after a
+                            // node failure reconnects to) any node of the cluster that answers.
+                            h.UseCluster(cluster =>
+                            {
+                                foreach (var node in address.Endpoints(options.Hosts))
+                                {
+                                    cluster.Node($"{node.HostName}:{node.Port}");
+                                }
+                            });
                         }
                     });
                     cfg.PrefetchCount = options.PrefetchCount;
@@ -70,7 +101,11 @@ public static class MessagingServiceCollectionExtensions
         {
             // Broker down at start-up must not stop the process: the bus keeps reconnecting and readiness says so.
             o.WaitUntilStarted = false;
-            o.StopTimeout = TimeSpan.FromSeconds(30);
+            // SIGTERM drains what is being delivered, but a message waiting out a retry interval (up to minutes) is
+            // cancelled instead: it goes back to its queue unacknowledged and the delivery log keeps it from being
+            // sent twice. The whole stop fits Kubernetes' default 30 s grace period.
+            o.ConsumerStopTimeout = ConsumerStopTimeout;
+            o.StopTimeout = BusStopTimeout;
         });
         return services;
     }
