@@ -1,39 +1,35 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.WebUtilities;
+using OutageAlerts.Testing;
 
 namespace OutageAlerts.Delivery.Tests;
 
-/// <summary>A real Kestrel listener on 127.0.0.1 that records requests and answers with queued status codes.</summary>
+/// <summary>
+/// The shared loopback listener (<see cref="LocalHttpServer"/>) answering with queued status codes, and keeping
+/// each request with lower-case header names and its form fields, as the webhook and SMS tests read them.
+/// </summary>
 internal sealed class TestReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _statuses = new();
+    private LocalHttpServer _server = null!;
 
-    private TestReceiver(WebApplication app) => _app = app;
+    private TestReceiver()
+    {
+    }
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
-    public string BaseUrl { get; private set; } = "";
+    /// <summary>Scheme, host and port, without a trailing slash.</summary>
+    public string BaseUrl => _server.BaseAddress.AbsoluteUri.TrimEnd('/');
 
     /// <summary>The body of error answers; a generic JSON message unless a test sets its own.</summary>
     public string AnswerBody { get; set; } = "{\"message\":\"test receiver says no\"}";
 
     public static async Task<TestReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new TestReceiver(app);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var receiver = new TestReceiver();
+        receiver._server = await LocalHttpServer.StartAsync(receiver.HandleAsync);
         return receiver;
     }
 
@@ -46,30 +42,19 @@ internal sealed class TestReceiver : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(Testing.ReceivedRequest request, HttpContext context)
     {
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body);
-        IFormCollection? form = null;
-        if (context.Request.HasFormContentType)
-        {
-            body.Position = 0;
-            context.Request.Body = body;
-            form = await context.Request.ReadFormAsync();
-        }
-
+        var form = context.Request.HasFormContentType
+            ? QueryHelpers.ParseQuery(request.BodyText).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal)
+            : null;
         Requests.Enqueue(new ReceivedRequest(
-            context.Request.Method,
-            context.Request.Path.Value ?? "",
-            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
-            body.ToArray(),
-            form?.ToDictionary(f => f.Key, f => f.Value.ToString())));
+            request.Method,
+            request.Path,
+            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value, StringComparer.Ordinal),
+            request.Body,
+            form));
         context.Response.StatusCode = _statuses.TryDequeue(out var status) ? status : StatusCodes.Status200OK;
         if (status >= 400)
         {

@@ -126,7 +126,22 @@ public sealed class WebhookSenderTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(301)]
     [InlineData(302)]
+    [InlineData(307)]
+    public async Task SendAsync_Redirect_IsPermanentAndNotFollowed(int status)
+    {
+        await using var services = Services();
+        _receiver.AnswerWith(status);
+
+        var result = await SendAsync(services, new WebhookDelivery(AlertEventKind.Raised, SampleAlerts.Kharkiv(), "relief-hook"));
+
+        Assert.Equal(DeliveryOutcome.Permanent, result.Outcome);
+        Assert.Contains("not followed; configure the final URL", result.Error, StringComparison.Ordinal);
+        Assert.Single(_receiver.Requests);
+    }
+
+    [Theory]
     [InlineData(408)]
     [InlineData(429)]
     [InlineData(500)]
