@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace OutageAlerts.Delivery;
 
 /// <summary>Bound from <c>OutageAlerts:Delivery</c>: how the channel queues retry and where the outbox is.</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : IValidatableObject
 {
     public const string SectionName = "OutageAlerts:Delivery";
     public const int DefaultRetryLimit = 6;
@@ -40,6 +40,73 @@ public sealed class DeliveryOptions
     public TimeSpan DigestPollInterval { get; set; } = DefaultDigestPollInterval;
 
     public bool OutboxEnabled => !string.IsNullOrWhiteSpace(OutboxDirectory);
+
+    /// <summary>Per-queue RabbitMQ prefetch and concurrency (<c>OutageAlerts:Delivery:Channels:Webhook:PrefetchCount</c>…).</summary>
+    public DeliveryChannelLimits Channels { get; set; } = new();
+
+    /// <summary>Checks the per-queue limits (DataAnnotations does not look into nested objects), naming each bad key.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, limits) in Channels.All)
+        {
+            var key = $"{SectionName}:{nameof(Channels)}:{name}";
+            if (limits.PrefetchCount is { } prefetch && prefetch is < 1 or > EndpointLimits.MaxPrefetchCount)
+            {
+                yield return new ValidationResult(
+                    $"{key}:{nameof(EndpointLimits.PrefetchCount)} must be between 1 and {EndpointLimits.MaxPrefetchCount} (was {prefetch}).",
+                    [$"{nameof(Channels)}.{name}.{nameof(EndpointLimits.PrefetchCount)}"]);
+            }
+
+            if (limits.ConcurrentMessageLimit is { } limit && limit is < 1 or > EndpointLimits.MaxConcurrentMessageLimit)
+            {
+                yield return new ValidationResult(
+                    $"{key}:{nameof(EndpointLimits.ConcurrentMessageLimit)} must be between 1 and {EndpointLimits.MaxConcurrentMessageLimit} (was {limit}).",
+                    [$"{nameof(Channels)}.{name}.{nameof(EndpointLimits.ConcurrentMessageLimit)}"]);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Bound from <c>OutageAlerts:Delivery:Channels</c>: limits per queue, so a slow channel (SMTP relay, SMS gateway) can
+/// be throttled without slowing the webhook queue. Unset values fall back to <see cref="DeliveryOptions.ConcurrentMessageLimit"/>
+/// and the bus-wide <c>OutageAlerts:RabbitMq:PrefetchCount</c>.
+/// </summary>
+public sealed class DeliveryChannelLimits
+{
+    public EndpointLimits Routing { get; set; } = new();
+
+    public EndpointLimits Webhook { get; set; } = new();
+
+    public EndpointLimits Email { get; set; } = new();
+
+    public EndpointLimits Sms { get; set; } = new();
+
+    /// <summary>The limits of the queue named <paramref name="queue"/> (one of <see cref="DeliveryQueues"/>).</summary>
+    internal EndpointLimits ForQueue(string queue) => queue switch
+    {
+        DeliveryQueues.AlertRouting => Routing,
+        DeliveryQueues.Webhook => Webhook,
+        DeliveryQueues.Email => Email,
+        DeliveryQueues.Sms => Sms,
+        _ => throw new ArgumentOutOfRangeException(nameof(queue), queue, "not a delivery queue"),
+    };
+
+    internal IEnumerable<(string Name, EndpointLimits Limits)> All =>
+        [(nameof(Routing), Routing), (nameof(Webhook), Webhook), (nameof(Email), Email), (nameof(Sms), Sms)];
+}
+
+/// <summary>The limits of one receive endpoint, per process.</summary>
+public sealed class EndpointLimits
+{
+    public const int MaxPrefetchCount = 10_000;
+    public const int MaxConcurrentMessageLimit = 256;
+
+    /// <summary>Messages RabbitMQ hands this process before it acknowledges any (unset: the bus-wide prefetch).</summary>
+    public int? PrefetchCount { get; set; }
+
+    /// <summary>Messages this process handles at once from the queue (unset: <see cref="DeliveryOptions.ConcurrentMessageLimit"/>).</summary>
+    public int? ConcurrentMessageLimit { get; set; }
 }
 
 /// <summary>

@@ -29,6 +29,7 @@ public static class IncidentsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema);
         services.AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema);
+        services.AddStoreMigration(IncidentStore.CandidatesIndexMigrationId, IncidentStore.CandidatesIndexSchema);
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentCorrelator, IncidentCorrelator>();
         return services;

@@ -105,4 +105,22 @@ public sealed class StoreTests
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
         Assert.DoesNotContain("Password", result.Description, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task OpenAsync_SqliteConnectionFromThePool_KeepsWalAndBusyTimeout()
+    {
+        await using var store = await TestStore.CreateAsync(StoreProvider.Sqlite);
+        await using var services = store.BuildServices(_ => { });
+        var target = services.GetRequiredService<IStore>();
+        await using (await target.OpenAsync())
+        {
+            // Returned to the pool: the next open reuses the native connection without setting it up again.
+        }
+
+        await using var reused = await target.OpenAsync();
+
+        Assert.Equal("wal", await reused.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal((long)StoreOptions.DefaultBusyTimeout.TotalMilliseconds, await reused.ExecuteScalarAsync<long>("PRAGMA busy_timeout"));
+        Assert.Equal(1L, await reused.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+    }
 }

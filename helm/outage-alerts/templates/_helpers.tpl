@@ -83,7 +83,7 @@ given to the delivery role as environment variables from their Secrets.
 {{- $app := dict
   "Transport" "RabbitMq"
   "Store" (dict "Provider" .Values.store.provider)
-  "RabbitMq" (dict "PrefetchCount" .Values.rabbitmq.prefetchCount)
+  "RabbitMq" (dict "PrefetchCount" .Values.rabbitmq.prefetchCount "QuorumQueues" .Values.rabbitmq.quorumQueues)
   "Feeds" .Values.feeds
   "Subscriptions" $subscriptions
   "Webhooks" (dict "AllowPrivateTargets" .Values.webhooks.allowPrivateTargets)
@@ -97,6 +97,30 @@ given to the delivery role as environment variables from their Secrets.
 {{- $_ := set $smtp "From" .Values.smtp.from }}
 {{- end }}
 {{- $_ := set $app "Smtp" $smtp }}
+{{- end }}
+{{- if .Values.rabbitmq.hosts }}
+{{- $_ := set $app.RabbitMq "Hosts" .Values.rabbitmq.hosts }}
+{{- end }}
+{{- $scheduler := dict "CheckinInterval" .Values.ingestion.scheduler.checkinInterval "CheckinMisfireThreshold" .Values.ingestion.scheduler.checkinMisfireThreshold "MaxConcurrency" .Values.ingestion.scheduler.maxConcurrency }}
+{{- if not (kindIs "invalid" .Values.ingestion.scheduler.clustered) }}
+{{- $_ := set $scheduler "Clustered" .Values.ingestion.scheduler.clustered }}
+{{- end }}
+{{- $_ := set $app "Ingestion" (dict "Scheduler" $scheduler) }}
+{{- $channels := dict }}
+{{- range $queue, $limits := .Values.delivery.channels }}
+{{- $set := dict }}
+{{- if not (kindIs "invalid" $limits.prefetchCount) }}
+{{- $_ := set $set "PrefetchCount" $limits.prefetchCount }}
+{{- end }}
+{{- if not (kindIs "invalid" $limits.concurrentMessageLimit) }}
+{{- $_ := set $set "ConcurrentMessageLimit" $limits.concurrentMessageLimit }}
+{{- end }}
+{{- if $set }}
+{{- $_ := set $channels (title $queue) $set }}
+{{- end }}
+{{- end }}
+{{- if $channels }}
+{{- $_ := set $app "Delivery" (dict "Channels" $channels) }}
 {{- end }}
 {{- $merged := mergeOverwrite (deepCopy .Values.settings) $app }}
 {{- /* Scopes carry TraceId and SpanId: every log line can be joined to its trace. */}}

@@ -28,7 +28,12 @@ internal abstract class ChannelDeliveryConsumerDefinition<TConsumer> : ConsumerD
     {
         _options = options.Value;
         EndpointName = queue;
-        ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
+        var limits = _options.Channels.ForQueue(queue);
+        ConcurrentMessageLimit = limits.ConcurrentMessageLimit ?? _options.ConcurrentMessageLimit;
+        if (limits.PrefetchCount is { } prefetch)
+        {
+            Endpoint(e => e.PrefetchCount = prefetch);
+        }
     }
 
     protected override void ConfigureConsumer(

@@ -148,7 +148,9 @@ public sealed partial class DeliveryDispatcher
         {
             case DeliveryOutcome.Delivered:
                 await _log.MarkDeliveredAsync(key, CancellationToken.None);
-                if (storedRetries)
+                // A retry row exists only after a failed attempt or when the attempt came from the store; a first
+                // attempt from the queue that succeeds has none to remove (one statement less per delivery, issue 10).
+                if (storedRetries && (fromStore || attempts > 1))
                 {
                     await _retries.RemoveAsync(key, CancellationToken.None);
                 }

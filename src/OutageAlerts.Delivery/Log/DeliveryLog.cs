@@ -109,20 +109,26 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await RecordRoutedAsync(key, channel, recipient, kind, cancellationToken);
         await using var connection = await store.OpenAsync(cancellationToken);
 
-        // One statement decides, so a delivery that another attempt finished in the meantime is not resent.
+        // One statement records the delivery if routing has not, counts the attempt and decides: a delivery that
+        // another attempt finished in the meantime returns no row and is not resent. (It was an insert and an update,
+        // two write transactions per delivery; issue 10.)
         var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             """
-            UPDATE delivery_log SET attempts = attempts + 1, status = @Pending, updated_at = @Now
-            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId AND status <> @Delivered
+            INSERT INTO delivery_log
+                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at)
+            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Pending, 1, @Now, @Now)
+            ON CONFLICT (alert_id, version, subscription_id)
+            DO UPDATE SET attempts = delivery_log.attempts + 1, status = @Pending, updated_at = @Now
+            WHERE delivery_log.status <> @Delivered
             RETURNING attempts
             """,
             new
             {
-                key.AlertId, key.Version, key.SubscriptionId, Now = now,
-                Pending = nameof(DeliveryStatus.Pending), Delivered = nameof(DeliveryStatus.Delivered),
+                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                Kind = kind.ToString(), Now = now, Pending = nameof(DeliveryStatus.Pending),
+                Delivered = nameof(DeliveryStatus.Delivered),
             },
             cancellationToken: cancellationToken));
         return (int)(attempts ?? 0);

@@ -1,4 +1,7 @@
 using Dapper;
+using Microsoft.Extensions.Options;
+using OutageAlerts.Delivery.Admin;
+using OutageAlerts.Delivery.Subscriptions;
 using OutageAlerts.Storage;
 
 namespace OutageAlerts.Delivery.Log;
@@ -10,8 +13,13 @@ public sealed record DisabledEndpoint(string SubscriptionId, string Recipient, s
 /// Webhook endpoints turned off because their receiver said they are gone. Keyed by subscription and the
 /// endpoint (URL without query), so pointing the subscription at a new URL sends to it again.
 /// </summary>
-public sealed class DisabledEndpoints(IStore store, TimeProvider time)
+public sealed class DisabledEndpoints(IStore store, TimeProvider time, IOptionsMonitor<AdminOptions>? options = null)
 {
+    // Every webhook delivery asks; the answer is nearly always "no", and the list is short. Writes in this process
+    // drop the snapshot at once; another replica's 410 shows here within the cache duration (issue 10).
+    private readonly StoreSnapshotCache<Dictionary<(string SubscriptionId, string Recipient), DisabledEndpoint>> _snapshot = new(
+        ct => LoadAsync(store, ct), time, () => options?.CurrentValue.CacheDuration ?? AdminOptions.DefaultCacheDuration);
+
     public const string MigrationId = "0112-delivery-disabled-endpoints";
 
     public const string MigrationSql = """
@@ -42,16 +50,13 @@ public sealed class DisabledEndpoints(IStore store, TimeProvider time)
                 Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
             },
             cancellationToken: cancellationToken));
+        _snapshot.Invalidate();
     }
 
     public async Task<DisabledEndpoint?> FindAsync(string subscriptionId, string recipient, CancellationToken cancellationToken = default)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"{SelectColumns} WHERE subscription_id = @SubscriptionId AND recipient = @Recipient",
-            new { SubscriptionId = subscriptionId, Recipient = recipient },
-            cancellationToken: cancellationToken));
-        return row?.ToEndpoint();
+        var disabled = await _snapshot.GetAsync(cancellationToken);
+        return disabled.GetValueOrDefault((subscriptionId, recipient));
     }
 
     public async Task<IReadOnlyList<DisabledEndpoint>> ListAsync(CancellationToken cancellationToken = default)
@@ -66,10 +71,19 @@ public sealed class DisabledEndpoints(IStore store, TimeProvider time)
     public async Task<int> EnableAsync(string subscriptionId, CancellationToken cancellationToken = default)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        var enabled = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM delivery_disabled_endpoints WHERE subscription_id = @SubscriptionId",
             new { SubscriptionId = subscriptionId },
             cancellationToken: cancellationToken));
+        _snapshot.Invalidate();
+        return enabled;
+    }
+
+    private static async Task<Dictionary<(string SubscriptionId, string Recipient), DisabledEndpoint>> LoadAsync(IStore store, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(SelectColumns, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToEndpoint()).ToDictionary(e => (e.SubscriptionId, e.Recipient));
     }
 
     private const string SelectColumns = """

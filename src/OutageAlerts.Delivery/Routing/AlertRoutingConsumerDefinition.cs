@@ -11,7 +11,12 @@ internal sealed class AlertRoutingConsumerDefinition : ConsumerDefinition<AlertR
     {
         _options = options.Value;
         EndpointName = DeliveryQueues.AlertRouting;
-        ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
+        var limits = _options.Channels.Routing;
+        ConcurrentMessageLimit = limits.ConcurrentMessageLimit ?? _options.ConcurrentMessageLimit;
+        if (limits.PrefetchCount is { } prefetch)
+        {
+            Endpoint(e => e.PrefetchCount = prefetch);
+        }
     }
 
     protected override void ConfigureConsumer(

@@ -38,7 +38,12 @@ public sealed class PipelineBenchException : Exception
 /// </summary>
 public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider time, TextWriter progress)
 {
-    public const int WarmUpAlerts = 5;
+    /// <summary>
+    /// Enough for tiered compilation to reach its optimised code on the alert path (a method is recompiled after 30
+    /// calls) and for Dapper's per-query caches: with 5, the JIT still took about a tenth of the processor time of the
+    /// measured phases, a start-up cost a running service does not pay per alert.
+    /// </summary>
+    public const int WarmUpAlerts = 100;
     public const double ChangedFeedFraction = 0.02;
 
     private const double MiB = 1024 * 1024;

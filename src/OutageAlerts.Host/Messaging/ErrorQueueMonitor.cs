@@ -12,6 +12,7 @@ namespace OutageAlerts.Host.Messaging;
 /// </summary>
 internal sealed partial class ErrorQueueMonitor(
     RabbitMqAddress address,
+    MessagingOptions messaging,
     BacklogMetrics metrics,
     IOptions<TelemetryOptions> options,
     TimeProvider timeProvider,
@@ -47,7 +48,7 @@ internal sealed partial class ErrorQueueMonitor(
     {
         try
         {
-            var connection = _connection ??= await address.CreateConnectionFactory("outage-alerts error-queue monitor").CreateConnectionAsync(cancellationToken);
+            var connection = _connection ??= await address.ConnectAsync("outage-alerts error-queue monitor", messaging.Hosts, cancellationToken);
             var depths = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var queue in ErrorQueues.All)
             {

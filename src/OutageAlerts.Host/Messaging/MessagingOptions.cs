@@ -25,11 +25,40 @@ public sealed class MessagingOptions
 
     public ushort PrefetchCount { get; set; } = DefaultPrefetchCount;
 
+    /// <summary>
+    /// The nodes of a RabbitMQ cluster (<c>host</c> or <c>host:port</c>), from <c>OutageAlerts:RabbitMq:Hosts</c> as a
+    /// list (<c>Hosts:0</c>, <c>Hosts:1</c>…) or one comma-separated value. The connection string still gives the
+    /// credentials, virtual host and TLS; its host is tried first, then these, so the bus reconnects to any live node.
+    /// </summary>
+    public IReadOnlyList<RabbitMqClusterNode> Hosts { get; set; } = [];
+
+    /// <summary>
+    /// Declare every receive endpoint's queue as a quorum queue (replicated, RabbitMQ 3.8 or later). A queue that
+    /// exists as a classic queue cannot be redeclared as quorum: switching an existing broker means new queues
+    /// (drain and delete the old ones, or use a new virtual host); see docs/scale-out.md.
+    /// </summary>
+    public bool QuorumQueues { get; set; }
+
     /// <summary>Reads and checks the settings, naming the bad key in the error.</summary>
     public static MessagingOptions From(IConfiguration configuration)
     {
         var options = new MessagingOptions();
-        configuration.GetSection(RabbitMqSection).Bind(options);
+        var section = configuration.GetSection(RabbitMqSection);
+        if (section[nameof(PrefetchCount)] is { } prefetch)
+        {
+            options.PrefetchCount = ushort.TryParse(prefetch, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0
+                ? count
+                : throw Invalid($"{RabbitMqSection}:{nameof(PrefetchCount)}", $"{RabbitMqSection}:{nameof(PrefetchCount)} '{prefetch}' must be a whole number between 1 and {ushort.MaxValue}.");
+        }
+
+        if (section[nameof(QuorumQueues)] is { } quorum)
+        {
+            options.QuorumQueues = bool.TryParse(quorum, out var on)
+                ? on
+                : throw Invalid($"{RabbitMqSection}:{nameof(QuorumQueues)}", $"{RabbitMqSection}:{nameof(QuorumQueues)} '{quorum}' must be true or false.");
+        }
+
+        options.Hosts = RabbitMqClusterNode.ParseAll(section.GetSection(nameof(Hosts)));
         var transport = configuration[TransportKey];
         if (!string.IsNullOrWhiteSpace(transport))
         {
@@ -50,4 +79,6 @@ public sealed class MessagingOptions
 
         return options;
     }
+
+    internal static OptionsValidationException Invalid(string key, string message) => new(key, typeof(MessagingOptions), [message]);
 }

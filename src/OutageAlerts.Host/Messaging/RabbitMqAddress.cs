@@ -36,6 +36,25 @@ public sealed record RabbitMqAddress(string Host, int Port, string VirtualHost, 
         return new RabbitMqAddress(uri.Host, port, vhost, user, password, tls);
     }
 
+    /// <summary>
+    /// Every node to try, the connection string's host first: RabbitMQ.Client connects to the first that answers. With
+    /// no cluster nodes configured, just the connection string's host.
+    /// </summary>
+    public IReadOnlyList<RabbitMQ.Client.AmqpTcpEndpoint> Endpoints(IReadOnlyList<RabbitMqClusterNode> cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return [.. new[] { new RabbitMqClusterNode(Host, Port) }.Concat(cluster)
+            .Select(n => n with { Port = n.Port ?? Port })
+            .DistinctBy(n => (n.Host.ToUpperInvariant(), n.Port))
+            .Select(n => new RabbitMQ.Client.AmqpTcpEndpoint(n.Host, n.Port!.Value, UseTls
+                ? new RabbitMQ.Client.SslOption { Enabled = true, ServerName = n.Host }
+                : new RabbitMQ.Client.SslOption()))];
+    }
+
+    /// <summary>Connects to the first node of <see cref="Endpoints"/> that answers.</summary>
+    public Task<RabbitMQ.Client.IConnection> ConnectAsync(string clientName, IReadOnlyList<RabbitMqClusterNode> cluster, CancellationToken cancellationToken = default) =>
+        CreateConnectionFactory(clientName).CreateConnectionAsync([.. Endpoints(cluster)], cancellationToken);
+
     /// <summary>A RabbitMQ.Client factory for the few places that talk to the broker without MassTransit.</summary>
     public RabbitMQ.Client.ConnectionFactory CreateConnectionFactory(string clientName)
     {

@@ -12,7 +12,7 @@ namespace OutageAlerts.Host.Messaging;
 /// with no bindings and RabbitMQ would drop the alerts. The topology is exactly what the routing consumer's endpoint
 /// declares (fanout message exchange → fanout "alert-routing" exchange → "alert-routing" queue), so both agree.
 /// </summary>
-internal sealed class RoutingQueueKeeper(RabbitMqAddress address)
+internal sealed class RoutingQueueKeeper(RabbitMqAddress address, MessagingOptions options)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _declared = new(StringComparer.Ordinal);
 
@@ -34,15 +34,22 @@ internal sealed class RoutingQueueKeeper(RabbitMqAddress address)
 
     private async Task DeclareAsync(string messageExchange)
     {
-        var factory = address.CreateConnectionFactory("outage-alerts topology");
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await address.ConnectAsync("outage-alerts topology", options.Hosts);
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(messageExchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         await channel.ExchangeDeclareAsync(DeliveryQueues.AlertRouting, ExchangeType.Fanout, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync(DeliveryQueues.AlertRouting, durable: true, exclusive: false, autoDelete: false);
+        // The same arguments as the routing endpoint's own declaration, or the broker refuses one of the two.
+        await channel.QueueDeclareAsync(
+            DeliveryQueues.AlertRouting, durable: true, exclusive: false, autoDelete: false, arguments: QueueArguments(options));
         await channel.ExchangeBindAsync(destination: DeliveryQueues.AlertRouting, source: messageExchange, routingKey: "");
         await channel.QueueBindAsync(DeliveryQueues.AlertRouting, DeliveryQueues.AlertRouting, routingKey: "");
     }
+
+    internal static Dictionary<string, object?>? QueueArguments(MessagingOptions options) =>
+        options.QuorumQueues ? new Dictionary<string, object?> { [QueueTypeArgument] = QuorumQueueType } : null;
+
+    private const string QueueTypeArgument = "x-queue-type";
+    private const string QuorumQueueType = "quorum";
 }
 
 /// <summary>Runs <see cref="RoutingQueueKeeper"/> in front of every alert publish.</summary>

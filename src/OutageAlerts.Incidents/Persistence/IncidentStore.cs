@@ -70,6 +70,17 @@ internal sealed class IncidentStore(IStore store)
         CREATE INDEX ix_incident_versions_pending ON incident_versions (release_pending_until);
         """;
 
+    public const string CandidatesIndexMigrationId = "0202-incident-candidates-index";
+
+    /// <summary>
+    /// The candidate query filters on three columns; with only <c>ix_incidents_activity</c> every open incident cost a
+    /// table lookup per report to test its published range. This index answers all three terms itself, so only the
+    /// actual candidates are read from the table (issue 10).
+    /// </summary>
+    public const string CandidatesIndexSchema = """
+        CREATE INDEX ix_incidents_candidates ON incidents (last_activity, last_published, first_published);
+        """;
+
     // Any constant works; every replica must use the same one.
     private const long LockKey = 0x4F_41_49_6E_63_69_64;
 

@@ -24,6 +24,7 @@ internal sealed partial class FeedPoller(
     IIncidentCorrelator correlator,
     AlertPublisher publisher,
     IngestionStore store,
+    FeedPollClaims claims,
     IOptions<IngestionOptions> options,
     TimeProvider timeProvider,
     ILogger<FeedPoller> logger)
@@ -45,6 +46,12 @@ internal sealed partial class FeedPoller(
         {
             // Back-off, a server's Retry-After or a pause: the trigger fires on schedule, the poll waits its turn.
             LogPollDeferred(feed.Name, state.Status, notBefore, state.StatusReason);
+            return Record(PollOutcome.Deferred, activity, feed);
+        }
+
+        if (!await claims.TryClaimAsync(feed.Name, feed.Interval, cancellationToken))
+        {
+            LogPollClaimedElsewhere(feed.Name);
             return Record(PollOutcome.Deferred, activity, feed);
         }
 
@@ -114,10 +121,11 @@ internal sealed partial class FeedPoller(
 
         var maxAge = options.Value.FirstPollMaxItemAge;
         var processed = 0;
-        // Items are correlated one after another (in order), but their alerts are published without waiting for each
-        // confirm: the confirms of a poll arrive together, and the items are recorded as seen in one transaction
-        // once theirs did (issue 10). An item whose publish failed is not recorded, so the next poll retries it.
-        var pending = new List<PendingItem>(fresh.Count);
+        // Each alert is confirmed before the next item is correlated (publishing a poll's alerts at once made bursts
+        // that queued behind SQLite's write lock downstream: higher latency, issue 10); the items are recorded as seen
+        // in one transaction per poll instead of one per item. An item is recorded only once its alert was confirmed:
+        // after a failure, what went out is recorded and the rest is processed again on the next poll.
+        var done = new List<(string ItemKey, string? AlertId)>(fresh.Count);
         try
         {
             foreach (var (key, item) in fresh)
@@ -125,43 +133,23 @@ internal sealed partial class FeedPoller(
                 cancellationToken.ThrowIfCancellationRequested();
                 if (isFirstPoll && maxAge is { } age && (item.Published ?? item.Updated) is { } date && now - date > age)
                 {
-                    pending.Add(new PendingItem(key, null, Task.CompletedTask));
+                    done.Add((key, null));
                     continue;
                 }
 
-                pending.Add(await ProcessItemAsync(feed, key, item, now, cancellationToken));
+                done.Add((key, await ProcessItemAsync(feed, key, item, now, cancellationToken)));
                 processed++;
             }
         }
-        catch
+        finally
         {
-            // What went out before the failure is recorded, so only the rest is processed again.
-            await RecordPublishedAsync(feed, pending, now, cancellationToken);
-            throw;
+            await store.MarkSeenAsync(done, feed.Name, now, cancellationToken);
         }
 
-        await RecordPublishedAsync(feed, pending, now, cancellationToken);
         return processed;
     }
 
-    /// <summary>Waits for the confirms of a poll's alerts and records the items whose alert went out (or had none).</summary>
-    private async Task RecordPublishedAsync(FeedOptions feed, List<PendingItem> pending, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.WhenAll(pending.Select(p => p.Published));
-        }
-        finally
-        {
-            var published = pending.Where(p => p.Published.IsCompletedSuccessfully).Select(p => (p.Key, p.IncidentId)).ToList();
-            await store.MarkSeenAsync(published, feed.Name, now, cancellationToken);
-        }
-    }
-
-    /// <summary>A processed item, its incident and the publication of its alert (completed when it had none).</summary>
-    private sealed record PendingItem(string Key, string? IncidentId, Task Published);
-
-    private async Task<PendingItem> ProcessItemAsync(FeedOptions feed, string key, FeedItem item, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<string?> ProcessItemAsync(FeedOptions feed, string key, FeedItem item, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var report = new Report(
             Id: item.Id ?? key,
@@ -186,9 +174,12 @@ internal sealed partial class FeedPoller(
             cancellationToken);
         activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
         activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
-        // Started here, under this item's span; awaited with the rest of the poll's publishes.
-        var published = decision.Alert is { } alert ? publisher.PublishAsync(alert, null, cancellationToken) : Task.CompletedTask;
-        return new PendingItem(key, decision.IncidentId, published);
+        if (decision.Alert is { } alert)
+        {
+            await publisher.PublishAsync(alert, null, cancellationToken);
+        }
+
+        return decision.IncidentId;
     }
 
     private FeedState Succeeded(FeedOptions feed, FeedState state, DateTimeOffset now)
@@ -300,6 +291,9 @@ internal sealed partial class FeedPoller(
 
         return outcome;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Feed} was polled by another replica within the last three quarters of its interval; this poll is skipped")]
+    private partial void LogPollClaimedElsewhere(string feed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} is disabled ({Reason}); not polling")]
     private partial void LogFeedDisabled(string feed, string? reason);

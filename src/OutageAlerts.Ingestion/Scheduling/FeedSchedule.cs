@@ -112,6 +112,9 @@ internal sealed partial class FeedScheduleSynchronizer(
 
     private const int RepeatForever = -1;
 
+    /// <summary>How soon after it is scheduled a new feed is first polled.</summary>
+    public static readonly TimeSpan FirstPollDelay = TimeSpan.FromSeconds(1);
+
     // A poll that could not start on time (many feeds at start-up, a paused process, a replica that died holding it)
     // runs once as soon as it can, and the schedule continues from there; missed polls are not made up for.
     // Skipping to the next interval instead left most of 1,000 feeds unpolled after a restart.
@@ -127,7 +130,9 @@ internal sealed partial class FeedScheduleSynchronizer(
         TriggerBuilder.Create()
             .WithIdentity(TriggerKeyOf(feed.Name))
             .ForJob(JobKeyOf(feed.Name))
-            .StartNow()
+            // Not StartNow: a trigger whose start has passed by the time it is stored and another replica's scheduler
+            // first sees it counts as misfired there, and the misfire run polled the feed a second time.
+            .StartAt(DateTimeOffset.UtcNow + FirstPollDelay)
             .WithSimpleSchedule(s => s
                 .WithInterval(EffectiveInterval(feed))
                 .RepeatForever()

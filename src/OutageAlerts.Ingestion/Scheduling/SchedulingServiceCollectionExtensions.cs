@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Ingestion.Configuration;
 using OutageAlerts.Ingestion.Polling;
+using OutageAlerts.Ingestion.State;
 using OutageAlerts.Storage;
 using Quartz;
+
 
 namespace OutageAlerts.Ingestion.Scheduling;
 
@@ -26,6 +28,8 @@ internal static class SchedulingServiceCollectionExtensions
             && SchedulerOptions.StoreProviderOf(configuration) == StoreProvider.Postgres;
         services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>());
+        services.AddStoreMigration(FeedPollClaims.MigrationId, FeedPollClaims.Schema);
+        services.AddSingleton(sp => new FeedPollClaims(sp.GetRequiredService<IStore>(), sp.GetRequiredService<TimeProvider>(), clustered));
         if (clustered)
         {
             services.AddStoreMigration(QuartzSchema.MigrationId, QuartzSchema.OtherSql, QuartzSchema.PostgresSql);
@@ -41,8 +45,11 @@ internal static class SchedulingServiceCollectionExtensions
                 o.InstanceName = ingestion.SchedulerName;
                 if (clustered)
                 {
-                    // Every replica needs its own id in the shared scheduler_state table.
-                    o.InstanceId = "AUTO";
+                    // Every replica needs its own id (host name and a timestamp) in the shared scheduler_state table:
+                    // two replicas sharing one would each take the other's firings for its own and never recover them.
+                    o.GenerateInstanceId = true;
+                    o.MaxBatchSize = scheduling.MaxConcurrency;
+                    o.BatchTriggerAcquisitionFireAheadTimeWindow = scheduling.BatchWindow;
                 }
             });
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = scheduling.MaxConcurrency);
@@ -77,6 +84,10 @@ internal static class SchedulingServiceCollectionExtensions
                 o.TablePrefix = QuartzSchema.TablePrefix;
                 o.StoreJobDataAsStrings = true;
                 o.SchemaProvisioning = SchemaProvisioning.Validate;
+                o.MisfireThreshold = scheduling.MisfireThreshold;
+                // Acquiring several triggers per round (MaxBatchSize) is only safe under the lock: without it two
+                // replicas could each take, and fire, the same poll.
+                o.AcquireTriggersWithinLock = true;
             });
             store.UseClustering(cluster =>
             {

@@ -35,6 +35,23 @@ public sealed class ValuesSchemaTests
         Assert.True(errors.Count == 0, string.Join('\n', errors));
     }
 
+    [Fact]
+    public void Evaluate_ScaledOutDeployment_IsValid()
+    {
+        var values = DefaultValues();
+        values["rabbitmq"]!["existingSecret"] = "outage-alerts-rabbitmq";
+        values["store"]!["existingSecret"] = "outage-alerts-postgres";
+        Merge(values, JsonNode.Parse("""
+            {"rabbitmq": {"hosts": ["rabbitmq-1.rabbitmq-nodes", "rabbitmq-2.rabbitmq-nodes:5672"], "quorumQueues": true},
+             "ingestion": {"replicaCount": 3, "scheduler": {"clustered": true, "checkinInterval": "00:00:02", "checkinMisfireThreshold": "00:00:06"}},
+             "delivery": {"channels": {"webhook": {"prefetchCount": 64, "concurrentMessageLimit": 32}, "sms": {"concurrentMessageLimit": 1}}}}
+            """)!.AsObject());
+
+        var errors = Errors(values);
+
+        Assert.True(errors.Count == 0, string.Join('\n', errors));
+    }
+
     [Theory]
     [InlineData("unknown top-level key", """{"replicas": 3}""")]
     [InlineData("misspelled role key", """{"delivery": {"replicaCont": 3}}""")]
@@ -45,6 +62,11 @@ public sealed class ValuesSchemaTests
     [InlineData("webhook without secretRef", """{"subscriptions": [{"id": "a", "channel": "webhook", "target": "https://example.org/h"}]}""")]
     [InlineData("secret in values", """{"subscriptions": [{"id": "a", "channel": "email", "target": "a@example.org", "secret": "whsec_abc"}]}""")]
     [InlineData("settings repeating a managed key", """{"settings": {"Feeds": []}}""")]
+    [InlineData("RabbitMQ node given as a URI", """{"rabbitmq": {"hosts": ["amqp://guest@rabbit-1"]}}""")]
+    [InlineData("quorum queues as text", """{"rabbitmq": {"quorumQueues": "yes"}}""")]
+    [InlineData("check-in interval without a unit format", """{"ingestion": {"scheduler": {"checkinInterval": "5s"}}}""")]
+    [InlineData("zero prefetch for a channel", """{"delivery": {"channels": {"webhook": {"prefetchCount": 0}}}}""")]
+    [InlineData("unknown channel", """{"delivery": {"channels": {"fax": {"prefetchCount": 4}}}}""")]
     public void Evaluate_BadValues_IsInvalid(string why, string overrides)
     {
         var values = DefaultValues();

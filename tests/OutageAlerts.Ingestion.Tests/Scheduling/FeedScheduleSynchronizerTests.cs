@@ -131,6 +131,8 @@ public sealed class FeedScheduleSynchronizerTests
             first.GetRequiredService<ISchedulerFactory>().GetScheduler().AsTask(),
             second.GetRequiredService<ISchedulerFactory>().GetScheduler().AsTask());
         Assert.NotSame(schedulers[0], schedulers[1]);
+        // Each replica its own cluster member: with one shared id they would take each other's firings for their own.
+        Assert.NotEqual(schedulers[0].SchedulerInstanceId, schedulers[1].SchedulerInstanceId);
         var feeds = Enumerable.Range(0, 12).Select(i => Feed($"feed-{i:00}", TimeSpan.FromMinutes(5))).ToList();
 
         var results = await Task.WhenAll(schedulers.Select(s => FeedScheduleSynchronizer.SynchronizeAsync(s, feeds, CancellationToken.None)));
