@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery.Dispatch;
@@ -24,7 +23,7 @@ public sealed partial class DigestPump(
     IOptionsMonitor<SmtpOptions> smtp,
     IOptionsMonitor<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<DigestPump> logger) : BackgroundService
+    ILogger<DigestPump> logger) : StorePump(time)
 {
     private const int BatchSize = 20;
 
@@ -34,7 +33,7 @@ public sealed partial class DigestPump(
     private readonly EmailSender _email = senders.OfType<EmailSender>().Single();
 
     /// <summary>Makes and sends every digest that is due; returns how many were sent.</summary>
-    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    public override async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
         await queue.ClaimDueAsync(cancellationToken);
         var sent = 0;
@@ -49,30 +48,9 @@ public sealed partial class DigestPump(
         return sent;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The digests wait in the store; the next round picks them up.
-                LogPumpFailed(ex);
-            }
+    protected override TimeSpan PollInterval => options.CurrentValue.DigestPollInterval;
 
-            try
-            {
-                await Task.Delay(options.CurrentValue.DigestPollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override void OnRoundFailed(Exception exception) => LogPumpFailed(exception);
 
     private async Task<bool> SendAsync(PendingDigest digest, CancellationToken cancellationToken)
     {
@@ -103,7 +81,7 @@ public sealed partial class DigestPump(
 
         activity?.SetTag("outagealerts.digest.alerts", included.Count);
         using var message = DigestEmailComposer.Compose(
-            digest.Id, [.. included.Select(i => i.Alert)], subscription, smtp.CurrentValue, time.GetUtcNow());
+            digest.Id, [.. included.Select(i => i.Alert)], subscription, smtp.CurrentValue, Time.GetUtcNow());
         DeliveryResult result;
         try
         {
@@ -146,7 +124,7 @@ public sealed partial class DigestPump(
         }
 
         var wait = Backoff(digest.Attempts, options.CurrentValue);
-        await queue.RetryAtAsync(digest.Id, error, time.GetUtcNow() + wait, CancellationToken.None);
+        await queue.RetryAtAsync(digest.Id, error, Time.GetUtcNow() + wait, CancellationToken.None);
         Count("retrying", activity);
         LogDigestRetry(digest.Id, subscription.Id, masked, digest.Attempts, wait, error);
         return false;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery.Log;
@@ -19,7 +18,7 @@ public sealed partial class DeliveryRetryPump(
     IOptionsMonitor<WebhookOptions> webhooks,
     IOptions<DeliveryOptions> delivery,
     TimeProvider time,
-    ILogger<DeliveryRetryPump> logger) : BackgroundService
+    ILogger<DeliveryRetryPump> logger) : StorePump(time)
 {
     private const int BatchSize = 100;
 
@@ -27,7 +26,7 @@ public sealed partial class DeliveryRetryPump(
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromMinutes(1);
 
     /// <summary>Attempts every retry that is due now; returns how many were attempted.</summary>
-    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    public override async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
         var total = 0;
         while (true)
@@ -51,30 +50,9 @@ public sealed partial class DeliveryRetryPump(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The store may be away for a moment; the retries wait in it and are picked up next round.
-                LogPumpFailed(ex);
-            }
+    protected override TimeSpan PollInterval => webhooks.CurrentValue.RetryPollInterval;
 
-            try
-            {
-                await Task.Delay(webhooks.CurrentValue.RetryPollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override void OnRoundFailed(Exception exception) => LogPumpFailed(exception);
 
     private async Task AttemptAsync(ScheduledRetry retry, CancellationToken cancellationToken)
     {
