@@ -120,6 +120,22 @@ public sealed partial class DeliveryDispatcher
 
         var attempts = await _log.BeginAttemptAsync(key, channel, recipient, delivery.Kind, cancellationToken);
         activity?.SetTag("outagealerts.delivery.attempt", attempts);
+        if (attempts == DeliveryLog.InFlightElsewhere)
+        {
+            // Another copy of this delivery is being attempted (another replica, a republished alert): sending now
+            // could double an email or SMS. Try again once its lease is over; by then it is delivered or free.
+            LogInFlightElsewhere(alert.AlertId, alert.Version, subscription.Id, channel);
+            Count(channel, "in_flight_elsewhere", activity);
+            if (storedRetries)
+            {
+                await _retries.ScheduleAsync(key, channel, _time.GetUtcNow() + DeliveryLog.AttemptLease, CancellationToken.None);
+                return DeliveryOutcome.Transient;
+            }
+
+            throw new TransientDeliveryException(
+                $"{channel} delivery of {alert.AlertId} v{alert.Version} to {subscription.Id} is being attempted elsewhere; trying again later");
+        }
+
         if (attempts == 0)
         {
             LogAlreadyDelivered(alert.AlertId, alert.Version, subscription.Id, channel);
@@ -276,6 +292,10 @@ public sealed partial class DeliveryDispatcher
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Alert {AlertId} v{Version} is not sent to subscription {SubscriptionId} ({Recipient}): its endpoint is disabled")]
     private partial void LogEndpointDisabledSkip(string alertId, int version, string subscriptionId, string recipient);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Alert {AlertId} v{Version} for subscription {SubscriptionId} over {Channel} is being attempted by another copy; trying again later")]
+    private partial void LogInFlightElsewhere(string alertId, int version, string subscriptionId, DeliveryChannel channel);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Alert {AlertId} v{Version} was already delivered to subscription {SubscriptionId} over {Channel}; not sending again")]

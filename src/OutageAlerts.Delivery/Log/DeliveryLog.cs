@@ -65,6 +65,20 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     public const string RecipientIndexMigrationSql =
         "CREATE INDEX IF NOT EXISTS ix_delivery_log_recipient ON delivery_log (created_at, channel, recipient);";
 
+    /// <summary>
+    /// Two copies of one delivery consumed at the same moment (two replicas, a republished alert) must not both send:
+    /// an attempt holds the row for this long, or until it records its outcome. A copy that finds it held waits and
+    /// tries again later, so a replica that died mid-attempt delays the delivery by at most this, never loses it.
+    /// </summary>
+    public const string AttemptLeaseMigrationId = "0102-delivery-log-attempt-lease";
+
+    public const string AttemptLeaseMigrationSql = "ALTER TABLE delivery_log ADD COLUMN attempt_until BIGINT NULL;";
+
+    /// <summary>What <see cref="BeginAttemptAsync"/> returns when another attempt of the same delivery is under way.</summary>
+    public const int InFlightElsewhere = -1;
+
+    public static readonly TimeSpan AttemptLease = TimeSpan.FromMinutes(1);
+
     private const int MaxErrorLength = 1000;
 
     /// <summary>
@@ -101,8 +115,8 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     }
 
     /// <summary>
-    /// Records the start of an attempt and returns its number (1 for the first), or 0 when the delivery already
-    /// succeeded, in which case the caller must not send again.
+    /// Records the start of an attempt and returns its number (1 for the first), 0 when the delivery already
+    /// succeeded, or <see cref="InFlightElsewhere"/> while another attempt holds it; in both cases the caller must not send.
     /// </summary>
     public async Task<int> BeginAttemptAsync(
         DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken)
@@ -112,26 +126,36 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
         await using var connection = await store.OpenAsync(cancellationToken);
 
         // One statement records the delivery if routing has not, counts the attempt and decides: a delivery that
-        // another attempt finished in the meantime returns no row and is not resent. (It was an insert and an update,
-        // two write transactions per delivery; issue 10.)
+        // another attempt finished in the meantime returns no row and is not resent, and neither does one that another
+        // replica is attempting right now (its lease has not run out). (It was an insert and an update, two write
+        // transactions per delivery; issue 10.)
         var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             """
             INSERT INTO delivery_log
-                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at)
-            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Pending, 1, @Now, @Now)
+                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at, attempt_until)
+            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Pending, 1, @Now, @Now, @Until)
             ON CONFLICT (alert_id, version, subscription_id)
-            DO UPDATE SET attempts = delivery_log.attempts + 1, status = @Pending, updated_at = @Now
-            WHERE delivery_log.status <> @Delivered
+            DO UPDATE SET attempts = delivery_log.attempts + 1, status = @Pending, updated_at = @Now, attempt_until = @Until
+            WHERE delivery_log.status <> @Delivered AND (delivery_log.attempt_until IS NULL OR delivery_log.attempt_until < @Now)
             RETURNING attempts
             """,
             new
             {
                 key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
                 Kind = kind.ToString(), Now = now, Pending = nameof(DeliveryStatus.Pending),
-                Delivered = nameof(DeliveryStatus.Delivered),
+                Delivered = nameof(DeliveryStatus.Delivered), Until = now + (long)AttemptLease.TotalMilliseconds,
             },
             cancellationToken: cancellationToken));
-        return (int)(attempts ?? 0);
+        if (attempts is { } started)
+        {
+            return (int)started;
+        }
+
+        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT status FROM delivery_log WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId",
+            new { key.AlertId, key.Version, key.SubscriptionId },
+            cancellationToken: cancellationToken));
+        return status == nameof(DeliveryStatus.Delivered) ? 0 : InFlightElsewhere;
     }
 
     /// <summary>Logs a delivery that was decided against without sending (e.g. its endpoint is disabled) as failed.</summary>
@@ -340,7 +364,7 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE delivery_log
-            SET status = @Status, last_error = COALESCE(@Error, last_error), updated_at = @Now,
+            SET status = @Status, last_error = COALESCE(@Error, last_error), updated_at = @Now, attempt_until = NULL,
                 delivered_at = CASE WHEN @Status = @Delivered THEN @Now ELSE delivered_at END
             WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
             """,

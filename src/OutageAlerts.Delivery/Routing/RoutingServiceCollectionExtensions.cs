@@ -13,6 +13,7 @@ internal static class RoutingServiceCollectionExtensions
     {
         services.AddStoreMigration(DeliveryLog.RecipientIndexMigrationId, DeliveryLog.RecipientIndexMigrationSql);
         services.AddStoreMigration(DigestSchedule.MigrationId, DigestSchedule.MigrationSql);
+        services.AddStoreMigration(DeliveryLog.AttemptLeaseMigrationId, DeliveryLog.AttemptLeaseMigrationSql);
         services.AddOptions<DeliveryOptions>()
             .Validate(
                 o => o.RecipientCaps is { Email: >= 0 and <= 100_000, Sms: >= 0 and <= 100_000, Webhook: >= 0 and <= 100_000 },
