@@ -30,6 +30,7 @@ public static class IncidentsServiceCollectionExtensions
         services.AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema);
         services.AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema);
         services.AddStoreMigration(IncidentStore.CandidatesIndexMigrationId, IncidentStore.CandidatesIndexSchema);
+        services.AddStoreMigration(IncidentStore.PublishedIndexMigrationId, IncidentStore.PublishedIndexSchema);
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentCorrelator, IncidentCorrelator>();
         return services;

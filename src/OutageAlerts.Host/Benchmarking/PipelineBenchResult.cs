@@ -31,6 +31,8 @@ public sealed record PipelineBenchResult
 
     public required ThroughputSummary Throughput { get; init; }
 
+    public required WarmUpSummary WarmUp { get; init; }
+
     public required RawRabbitMqResult RawRabbitMq { get; init; }
 
     public required WebhookPostSummary WebhookPosts { get; init; }
@@ -62,7 +64,8 @@ public sealed record PipelineBenchResult
         output.WriteLine(string.Create(c, $"{"webhook POSTs/s (raw HttpClient)",-40} {"",12} {WebhookPosts.RawPerSecond,12:0.0}"));
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fetch-to-webhook at {FetchToWebhookMs.Rate:0.#} alerts/s ({FetchToWebhookMs.Count} alerts): p50 {FetchToWebhookMs.P50:0.0} ms, p95 {FetchToWebhookMs.P95:0.0} ms, p99 {FetchToWebhookMs.P99:0.0} ms, max {FetchToWebhookMs.Max:0.0} ms"));
-        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message)"));
+        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
+        output.WriteLine(string.Create(c, $"warm-up: {WarmUp.Rounds} rounds, {WarmUp.Alerts} alerts; the last compiled {WarmUp.JitMethodsInLastRound} methods"));
         output.WriteLine(string.Create(c, $"raw RabbitMQ: {RawRabbitMq.Messages} × {RawRabbitMq.MessageBytes} B persistent, confirms, {RawRabbitMq.Publishers} publishers, prefetch {RawRabbitMq.Prefetch}, manual acks: {RawRabbitMq.Seconds:0.000} s"));
         output.WriteLine(string.Create(c, $"poll cycle: {PollCycle.NotModified} × 304, {PollCycle.Changed} changed, {PollCycle.Failed} failed; {PollCycle.Publishers} hosts, {PollCycle.Parallelism} at a time"));
         output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB (managed heap {Memory.ManagedHeapMb:0.0} MB, GC committed {Memory.GcCommittedMb:0.0} MB, {(Memory.ServerGc ? "server" : "workstation")} GC, {Memory.GcLatencyMode})"));
@@ -115,7 +118,11 @@ public sealed record PollCycleSummary(
 /// Processor time of the whole process (service, feed servers, receiver) during the phase, per alert: unlike the
 /// rates, it hardly moves with what else runs on the machine.
 /// </param>
-public sealed record ThroughputSummary(int Alerts, int Delivered, int DistinctAlertIds, double Seconds, double CpuMsPerAlert);
+public sealed record ThroughputSummary(
+    int Alerts, int Delivered, int DistinctAlertIds, double Seconds, double CpuMsPerAlert, long JitMethods, double JitMs);
+
+/// <summary>How long the warm-up went on: until a round of alerts compiled fewer than a handful of methods.</summary>
+public sealed record WarmUpSummary(int Rounds, int Alerts, long JitMethodsInLastRound);
 
 public sealed record MemorySummary(double RssMb, double ManagedHeapMb, double GcCommittedMb, bool ServerGc, string GcLatencyMode);
 

@@ -22,6 +22,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private long _received;
     private long _raw;
     private byte[]? _sample;
+    private Waiter? _waiter;
 
     private WebhookReceiver(TimeProvider time) => _time = time;
 
@@ -50,18 +51,33 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <returns>How many of them arrived.</returns>
     public async Task<int> WaitForAsync(IReadOnlyCollection<string> itemIds, TimeSpan idle, CancellationToken cancellationToken)
     {
-        while (true)
+        // Counting arrivals by scanning every id on every signal made the harness itself quadratic in the burst size,
+        // and its processor time was counted as the service's. The waiter is told of each arrival instead.
+        var waiter = new Waiter(itemIds);
+        Volatile.Write(ref _waiter, waiter);
+        try
         {
-            var arrived = itemIds.Count(_arrivals.ContainsKey);
-            if (arrived == itemIds.Count || !await _signal.WaitAsync(idle, cancellationToken))
+            foreach (var id in itemIds)
             {
-                return itemIds.Count(_arrivals.ContainsKey);
+                if (_arrivals.ContainsKey(id))
+                {
+                    waiter.Arrived(id);
+                }
             }
 
-            // Many may have arrived at once; count again only after draining the backlog of signals.
-            while (_signal.CurrentCount > 0 && await _signal.WaitAsync(0, cancellationToken))
+            while (waiter.Remaining > 0)
             {
+                if (!await _signal.WaitAsync(idle, cancellationToken))
+                {
+                    break;
+                }
             }
+
+            return itemIds.Count - waiter.Remaining;
+        }
+        finally
+        {
+            Volatile.Write(ref _waiter, null);
         }
     }
 
@@ -81,9 +97,12 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         Interlocked.Increment(ref _received);
         if (Read(body.GetBuffer().AsMemory(0, (int)body.Length), at) is { } arrival)
         {
-            _arrivals.TryAdd(arrival.ItemId, arrival);
+            if (_arrivals.TryAdd(arrival.ItemId, arrival) && Volatile.Read(ref _waiter) is { } waiter && waiter.Arrived(arrival.ItemId))
+            {
+                _signal.Release();
+            }
+
             Interlocked.CompareExchange(ref _sample, body.ToArray(), null);
-            _signal.Release();
         }
     }
 
@@ -117,5 +136,32 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         }
 
         _signal.Dispose();
+    }
+
+    /// <summary>The ids one <see cref="WaitForAsync"/> still waits for.</summary>
+    private sealed class Waiter
+    {
+        private readonly ConcurrentDictionary<string, byte> _pending;
+        private int _remaining;
+
+        public Waiter(IEnumerable<string> itemIds)
+        {
+            _pending = new(itemIds.Select(id => KeyValuePair.Create(id, (byte)0)), StringComparer.Ordinal);
+            _remaining = _pending.Count;
+        }
+
+        public int Remaining => Volatile.Read(ref _remaining);
+
+        /// <returns>Whether <paramref name="itemId"/> was one still waited for.</returns>
+        public bool Arrived(string itemId)
+        {
+            if (!_pending.TryRemove(itemId, out _))
+            {
+                return false;
+            }
+
+            Interlocked.Decrement(ref _remaining);
+            return true;
+        }
     }
 }

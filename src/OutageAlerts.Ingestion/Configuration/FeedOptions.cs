@@ -80,6 +80,15 @@ public sealed class IngestionOptions
     /// <summary>How long a paused feed rests before one more attempt; an operator may resume it sooner.</summary>
     public TimeSpan PauseCooldown { get; set; } = DefaultPauseCooldown;
 
+    /// <summary>
+    /// Alerts of one poll whose broker confirm may be awaited at once. Items are still classified and correlated one
+    /// after another in feed order; only the wait for the broker's confirm (on RabbitMQ 10–30 ms for a persistent
+    /// message that is not consumed at once) overlaps. 1 publishes strictly one at a time.
+    /// </summary>
+    public int MaxPublishesInFlight { get; set; } = DefaultMaxPublishesInFlight;
+
+    public const int DefaultMaxPublishesInFlight = 32;
+
     /// <summary>Quartz scheduler name; replicas sharing a clustered job store must use the same one.</summary>
     public string SchedulerName { get; set; } = DefaultSchedulerName;
 

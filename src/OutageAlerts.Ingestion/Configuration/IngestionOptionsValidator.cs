@@ -6,6 +6,7 @@ namespace OutageAlerts.Ingestion.Configuration;
 internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOptions>
 {
     private const int PauseAfterParseFailuresCeiling = 1000;
+    private const int MaxPublishesInFlightCeiling = 1000;
 
     public ValidateOptionsResult Validate(string? name, IngestionOptions options)
     {
@@ -34,6 +35,11 @@ internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOpti
         if (options.PauseCooldown <= TimeSpan.Zero)
         {
             errors.Add($"{prefix}{nameof(IngestionOptions.PauseCooldown)} must be positive (was {options.PauseCooldown}).");
+        }
+
+        if (options.MaxPublishesInFlight is < 1 or > MaxPublishesInFlightCeiling)
+        {
+            errors.Add($"{prefix}{nameof(IngestionOptions.MaxPublishesInFlight)} must be between 1 and {MaxPublishesInFlightCeiling} (was {options.MaxPublishesInFlight}).");
         }
 
         if (options.FirstPollMaxItemAge is { } age && age <= TimeSpan.Zero)

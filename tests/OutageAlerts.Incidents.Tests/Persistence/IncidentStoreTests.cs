@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using OutageAlerts.Contracts;
 using OutageAlerts.Incidents.Correlation;
@@ -41,4 +42,54 @@ public sealed class IncidentStoreTests
             CancellationToken.None));
         Assert.Equal("t", Assert.Single(await store.VersionsAsync("oa-1", CancellationToken.None)).Headline);
     }
+
+    [Fact]
+    public async Task FindCandidatesAsync_OnSqlite_SeeksThePublishedIndexNotTheActivityIndex()
+    {
+        // Regression (issue 10): SQLite chose ix_incidents_activity, and under load every incident is recently active,
+        // so each report read every open incident from the table.
+        await using var testStore = TestStore.Sqlite();
+        await using var services = testStore.BuildServices(AllMigrations);
+        await using var connection = await services.GetRequiredService<IStore>().OpenAsync();
+        var rows = await connection.QueryAsync("EXPLAIN QUERY PLAN " + IncidentSession.CandidatesSql, new { from = 1L, to = 2L, openSince = 0L });
+        var plan = string.Join("; ", rows.Select(r => (string)((IDictionary<string, object>)r)["detail"]));
+
+        Assert.Contains("USING INDEX ix_incidents_published (last_published>?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("ix_incidents_activity", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task FindCandidatesAsync_ManyRecentlyActiveIncidents_ReturnsOnlyThoseOverlappingTheWindowAndOpen(StoreProvider provider)
+    {
+        await using var testStore = await TestStore.CreateAsync(provider);
+        await using var services = testStore.BuildServices(AllMigrations);
+        var store = new IncidentStore(services.GetRequiredService<IStore>());
+        var now = Reports.Night;
+        IncidentRecord Incident(string id, DateTimeOffset first, DateTimeOffset last, DateTimeOffset activity) => new()
+        {
+            Id = id, Status = IncidentStatus.Open, FirstPublished = first, LastPublished = last, LastActivity = activity, Version = 1, CreatedAt = activity,
+        };
+
+        var found = await store.InTransactionAsync(
+            async session =>
+            {
+                await session.InsertIncidentAsync(Incident("in-window", now.AddHours(-3), now.AddHours(-1), now));
+                await session.InsertIncidentAsync(Incident("spans-window", now.AddDays(-2), now.AddDays(2), now));
+                await session.InsertIncidentAsync(Incident("published-before", now.AddDays(-9), now.AddDays(-8), now));
+                await session.InsertIncidentAsync(Incident("published-after", now.AddDays(8), now.AddDays(9), now));
+                await session.InsertIncidentAsync(Incident("quiet", now.AddHours(-2), now.AddHours(-2), now.AddDays(-5)));
+                return await session.FindCandidatesAsync(now.AddDays(-1), now.AddHours(-30), now.AddHours(30));
+            },
+            CancellationToken.None);
+
+        Assert.Equal(["in-window", "spans-window"], found.Select(i => i.Id).Order(StringComparer.Ordinal));
+    }
+
+    private static void AllMigrations(IServiceCollection services) => services
+        .AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema)
+        .AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema)
+        .AddStoreMigration(IncidentStore.CandidatesIndexMigrationId, IncidentStore.CandidatesIndexSchema)
+        .AddStoreMigration(IncidentStore.PublishedIndexMigrationId, IncidentStore.PublishedIndexSchema);
 }
