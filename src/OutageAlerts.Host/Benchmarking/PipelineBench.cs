@@ -48,7 +48,6 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
     /// <summary>A warm-up round that compiled fewer methods than this ends the warm-up.</summary>
     public const int WarmUpSettledMethods = 25;
 
-    public const int MaxWarmUpRounds = 30;
     public const double ChangedFeedFraction = 0.02;
 
     private const double MiB = 1024 * 1024;
@@ -179,7 +178,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
 
             captured = await tap.TakeAsync(WarmUpTimeout, time, cancellationToken);
             jitInLastRound = JitInfo.GetCompiledMethodCount() - jitBefore;
-            while (jitInLastRound >= WarmUpSettledMethods && warmUpRounds < MaxWarmUpRounds)
+            while (jitInLastRound >= WarmUpSettledMethods && warmUpRounds < options.MaxWarmUpRounds)
             {
                 // Give the background compiler its delay, then see whether another round still compiles much.
                 await Task.Delay(WarmUpPause, time, cancellationToken);
@@ -271,7 +270,9 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             Ratio = rawPerSecond > 0 ? Math.Round(perSecond / rawPerSecond, 4) : 0,
             FetchToWebhookMs = LatencySummary.From(latencies, options.Rate),
             PollCycle = new PollCycleSummary(
-                cycle.Feeds, Math.Round(cycle.Seconds, 4), Math.Round(cycle.RawSeconds, 4), Math.Round(cycle.Ratio, 3), Math.Round(cycle.RawUnconditionalSeconds, 4),
+                // Microseconds: a small cycle takes a few milliseconds, and four decimals made its ratio disagree with
+                // its own seconds by more than a percent.
+                cycle.Feeds, Math.Round(cycle.Seconds, 6), Math.Round(cycle.RawSeconds, 6), Math.Round(cycle.Ratio, 3), Math.Round(cycle.RawUnconditionalSeconds, 6),
                 cycle.Publishers, cycle.Parallelism, cycle.Changed, cycle.NotModified, cycle.Failed, states.Count),
             RssMb = Math.Round(rss, 1),
             Memory = new MemorySummary(

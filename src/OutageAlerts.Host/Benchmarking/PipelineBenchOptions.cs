@@ -8,6 +8,7 @@ public sealed record PipelineBenchOptions
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(10);
     public const int DefaultFeeds = 1000;
     public const int DefaultAlertFeeds = 10;
+    public const int DefaultMaxWarmUpRounds = 30;
 
     /// <summary>Alerts released at once for the throughput phase (alerts per second end to end).</summary>
     public int Alerts { get; init; } = DefaultAlerts;
@@ -23,6 +24,12 @@ public sealed record PipelineBenchOptions
 
     /// <summary>Feeds that carry the generated strike reports, polled every second; alerts are spread over them.</summary>
     public int AlertFeeds { get; init; } = DefaultAlertFeeds;
+
+    /// <summary>
+    /// Warm-up rounds of 100 alerts at most; they end earlier, once a round compiles fewer than a handful of methods
+    /// (about 15 rounds on two cores): the measured phases then see the steady state of a service that has run a while.
+    /// </summary>
+    public int MaxWarmUpRounds { get; init; } = DefaultMaxWarmUpRounds;
 
     /// <summary>The problems with these values, for the command line to print; empty when usable.</summary>
     public IReadOnlyList<string> Problems()
@@ -53,6 +60,11 @@ public sealed record PipelineBenchOptions
             problems.Add($"--alert-feeds must be between 1 and {MaxAlertFeeds}.");
         }
 
+        if (MaxWarmUpRounds is < 1 or > MaxWarmUpRoundsCeiling)
+        {
+            problems.Add($"--warm-up-rounds must be between 1 and {MaxWarmUpRoundsCeiling}.");
+        }
+
         return problems;
     }
 
@@ -60,6 +72,7 @@ public sealed record PipelineBenchOptions
     public int LatencyAlerts => Math.Max(1, (int)Math.Round(Rate * Duration.TotalSeconds));
 
     private const double MaxRate = 5000;
+    private const int MaxWarmUpRoundsCeiling = 200;
     private const int MaxFeeds = 20000;
     private const int MaxAlertFeeds = 200;
     private static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(30);

@@ -43,12 +43,17 @@ internal static class BenchCommand
             Description = "Feeds carrying the generated strike reports, each polled every second.",
             DefaultValueFactory = _ => PipelineBenchOptions.DefaultAlertFeeds,
         };
+        var warmUpRounds = new Option<int>("--warm-up-rounds")
+        {
+            Description = "At most this many warm-up rounds of 100 alerts; they stop earlier once a round compiles almost no new code.",
+            DefaultValueFactory = _ => PipelineBenchOptions.DefaultMaxWarmUpRounds,
+        };
 
         var pipeline = new Command(
             "pipeline",
             "Run the real pipeline over RabbitMQ against local feeds and a local webhook receiver, with raw RabbitMQ.Client and HttpClient baselines measured in the same run.")
         {
-            json, alerts, rate, duration, feeds, alertFeeds,
+            json, alerts, rate, duration, feeds, alertFeeds, warmUpRounds,
         };
         pipeline.TreatUnmatchedTokensAsErrors = false;
         pipeline.SetAction(async (parse, cancellationToken) =>
@@ -60,6 +65,7 @@ internal static class BenchCommand
                 Duration = parse.GetValue(duration),
                 Feeds = parse.GetValue(feeds),
                 AlertFeeds = parse.GetValue(alertFeeds),
+                MaxWarmUpRounds = parse.GetValue(warmUpRounds),
             };
             if (options.Problems() is { Count: > 0 } problems)
             {

@@ -17,7 +17,7 @@ public sealed class BenchCommandTests
         await using var broker = await RabbitMqVirtualHost.CreateAsync();
 
         var (exit, stdout, stderr) = await Executable.RunAsync(
-            ["bench", "pipeline", "--json", "--alerts", "40", "--feeds", "40", "--alert-feeds", "4", "--rate", "20", "--duration", "2s"],
+            ["bench", "pipeline", "--json", "--alerts", "40", "--feeds", "40", "--alert-feeds", "4", "--rate", "20", "--duration", "2s", "--warm-up-rounds", "2"],
             settings: new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = broker.ConnectionString });
 
         Assert.True(exit == 0, $"exit {exit}\n{stderr}\n{stdout}");
@@ -49,6 +49,10 @@ public sealed class BenchCommandTests
         Assert.Equal(40, throughput.GetProperty("delivered").GetInt32());
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
         Assert.Equal(40, root.GetProperty("rawRabbitMq").GetProperty("messages").GetInt32());
+        Assert.True(throughput.GetProperty("jitMethods").GetInt64() >= 0);
+        var warmUp = root.GetProperty("warmUp");
+        Assert.InRange(warmUp.GetProperty("rounds").GetInt32(), 1, 2);
+        Assert.Equal(warmUp.GetProperty("rounds").GetInt32() * 100, warmUp.GetProperty("alerts").GetInt32());
         Assert.True(root.GetProperty("complete").GetBoolean());
         Assert.Empty(root.GetProperty("problems").EnumerateArray());
     }
