@@ -247,7 +247,7 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     /// <summary>What <see cref="CountRoutedSinceAsync"/> runs; its plan is pinned by a test.</summary>
     internal const string RoutedSinceSql = """
         SELECT channel, recipient, COUNT(*) FROM delivery_log
-        WHERE created_at >= @Since AND +status IN (@Pending, @Delivered)
+        WHERE created_at >= @Since AND (status || '') IN (@Pending, @Delivered)
         GROUP BY channel, recipient
         """;
 
@@ -256,9 +256,10 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     /// channel and recipient: what the per-recipient cap counts.
     /// </summary>
     /// <remarks>
-    /// The unary plus keeps SQLite off <c>ix_delivery_log_status</c>, which it preferred for the equality on status:
-    /// that read every pending or delivered row ever logged, on every capped alert. The time range on
-    /// <c>ix_delivery_log_recipient</c> reads only the last hour's rows (issue 10).
+    /// Comparing <c>status || ''</c> keeps SQLite off <c>ix_delivery_log_status</c>, which it preferred for the
+    /// equality on status: that read every pending or delivered row ever logged, on every capped alert. The time range
+    /// on <c>ix_delivery_log_recipient</c> reads only the last hour's rows (issue 10). (Not a unary plus, as in the
+    /// incident candidate query: PostgreSQL has none for text.)
     /// </remarks>
     public async Task<IReadOnlyDictionary<(DeliveryChannel Channel, string Recipient), int>> CountRoutedSinceAsync(
         DateTimeOffset since, CancellationToken cancellationToken)
