@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Classification;
-using OutageAlerts.Contracts;
 using OutageAlerts.Feeds.Fetching;
 using OutageAlerts.Feeds.Parsing;
 using OutageAlerts.Incidents;
@@ -140,16 +139,7 @@ internal sealed partial class FeedPoller(
                     continue;
                 }
 
-                var (incidentId, alert) = await ProcessItemAsync(feed, key, item, now, cancellationToken);
-                if (alert is null)
-                {
-                    window.Done(key, incidentId);
-                }
-                else
-                {
-                    await window.PublishAsync(key, incidentId, alert, cancellationToken);
-                }
-
+                await ProcessItemAsync(feed, key, item, now, window, cancellationToken);
                 processed++;
             }
 
@@ -163,8 +153,8 @@ internal sealed partial class FeedPoller(
         return processed;
     }
 
-    private async Task<(string? IncidentId, Alert? Alert)> ProcessItemAsync(
-        FeedOptions feed, string key, FeedItem item, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ProcessItemAsync(
+        FeedOptions feed, string key, FeedItem item, DateTimeOffset now, PublishWindow window, CancellationToken cancellationToken)
     {
         var report = new Report(
             Id: item.Id ?? key,
@@ -189,7 +179,15 @@ internal sealed partial class FeedPoller(
             cancellationToken);
         activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
         activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
-        return (decision.IncidentId, decision.Alert);
+        if (decision.Alert is { } alert)
+        {
+            // Started inside this span, so that the publish (and the message's trace) descends from the item.
+            await window.PublishAsync(key, decision.IncidentId, alert, cancellationToken);
+        }
+        else
+        {
+            window.Done(key, decision.IncidentId);
+        }
     }
 
     private FeedState Succeeded(FeedOptions feed, FeedState state, DateTimeOffset now)
