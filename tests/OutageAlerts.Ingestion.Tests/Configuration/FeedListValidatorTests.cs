@@ -18,6 +18,8 @@ public sealed class FeedListValidatorTests
     [InlineData("OutageAlerts:Ingestion:PauseAfterParseFailures", "0", "OutageAlerts:Ingestion:PauseAfterParseFailures")]
     [InlineData("OutageAlerts:Ingestion:MaxBackoff", "00:00:10", "OutageAlerts:Ingestion:MaxBackoff")]
     [InlineData("OutageAlerts:Ingestion:PauseCooldown", "00:00:00", "OutageAlerts:Ingestion:PauseCooldown")]
+    [InlineData("OutageAlerts:Ingestion:MaxPublishesInFlight", "0", "OutageAlerts:Ingestion:MaxPublishesInFlight")]
+    [InlineData("OutageAlerts:Ingestion:MaxPublishesInFlight", "1001", "OutageAlerts:Ingestion:MaxPublishesInFlight")]
     public void Validate_BadFeedSetting_FailsNamingTheKey(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?>
