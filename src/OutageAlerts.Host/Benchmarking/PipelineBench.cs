@@ -228,6 +228,13 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         var steady = await ReleaseSteadilyAsync(alertFeeds, cancellationToken);
         var steadyDelivered = await receiver.WaitForAsync(steady, DeliveryIdleTimeout, cancellationToken);
         var steadyStages = stages.Stop();
+        var utcNow = DateTime.UtcNow;
+        var nowStamp = time.GetTimestamp();
+        DateTime Utc(long stamp) => utcNow - time.GetElapsedTime(stamp, nowStamp);
+        var breakdown = stages.Breakdown(steady
+            .Select(id => (Id: id, Served: alertFeeds.FirstServed(id), Arrival: receiver.Arrival(id)))
+            .Where(x => x.Served is not null && x.Arrival is not null)
+            .Select(x => (x.Id, Utc(x.Served!.Value), Utc(x.Arrival!.At))));
         var latencies = steady
             .Select(id => (Served: alertFeeds.FirstServed(id), Arrival: receiver.Arrival(id)))
             .Where(x => x.Served is not null && x.Arrival is not null)
@@ -287,6 +294,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             Machine = new BenchMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), GCSettings.IsServerGC),
             Settings = new BenchSettings(options.Alerts, options.Rate, options.Duration.TotalSeconds, options.Feeds, options.AlertFeeds, $"{address.Host}:{address.Port} vhost {address.VirtualHost}"),
             Stages = new StageTimingsSummary(burstStages, steadyStages),
+            LatencyBreakdown = breakdown,
             Complete = delivered == burst.Count && steadyDelivered == steady.Count,
             Problems = problems,
         };

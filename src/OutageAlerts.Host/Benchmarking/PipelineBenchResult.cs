@@ -33,6 +33,9 @@ public sealed record PipelineBenchResult
 
     public required WarmUpSummary WarmUp { get; init; }
 
+    /// <summary>The latency phase's fetch-to-webhook time, step by step (see <see cref="StageTimings.Breakdown"/>).</summary>
+    public required IReadOnlyDictionary<string, StageSummary> LatencyBreakdown { get; init; }
+
     public required RawRabbitMqResult RawRabbitMq { get; init; }
 
     public required WebhookPostSummary WebhookPosts { get; init; }
@@ -74,6 +77,13 @@ public sealed record PipelineBenchResult
         foreach (var (name, stage) in Stages.Throughput)
         {
             output.WriteLine(string.Create(c, $"{name,-60} {stage.Count,7} {stage.MeanMs,9:0.00} {stage.P99Ms,9:0.00} {stage.TotalSeconds,9:0.000}"));
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"{"FETCH-TO-WEBHOOK, STEP BY STEP (latency phase)",-60} {"COUNT",7} {"P50 ms",9} {"P99 ms",9} {"MEAN ms",9}"));
+        foreach (var (name, step) in LatencyBreakdown)
+        {
+            output.WriteLine(string.Create(c, $"{name,-60} {step.Count,7} {step.P50Ms,9:0.00} {step.P99Ms,9:0.00} {step.MeanMs,9:0.00}"));
         }
 
         foreach (var problem in Problems)

@@ -50,6 +50,11 @@ public sealed class BenchCommandTests
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
         Assert.Equal(40, root.GetProperty("rawRabbitMq").GetProperty("messages").GetInt32());
         Assert.True(throughput.GetProperty("jitMethods").GetInt64() >= 0);
+        var steps = root.GetProperty("latencyBreakdown").EnumerateObject().ToList();
+        Assert.Equal(5, steps.Count);
+        Assert.All(steps, step => Assert.InRange(step.Value.GetProperty("count").GetInt32(), 1, 40));
+        Assert.True(steps.Sum(step => step.Value.GetProperty("meanMs").GetDouble()) <= (latency.GetProperty("mean").GetDouble() * 1.2) + 5,
+            "the steps of one alert's path cannot add up to more than its fetch-to-webhook time");
         var warmUp = root.GetProperty("warmUp");
         Assert.InRange(warmUp.GetProperty("rounds").GetInt32(), 1, 2);
         Assert.Equal(warmUp.GetProperty("rounds").GetInt32() * 100, warmUp.GetProperty("alerts").GetInt32());
