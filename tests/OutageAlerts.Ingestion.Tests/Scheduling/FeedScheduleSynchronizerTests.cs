@@ -25,6 +25,31 @@ public sealed class FeedScheduleSynchronizerTests
     ];
 
     [Fact]
+    public void PhaseOf_ManyFeedsPolledEverySecond_SpreadOverTheSecondTheSameWayEveryTime()
+    {
+        // Regression (issue 10): feeds scheduled together were polled in the same instant every interval, and their
+        // alerts queued downstream as one burst.
+        var feeds = Enumerable.Range(0, 200).Select(i => Feed($"wire-{i}", TimeSpan.FromSeconds(1))).ToList();
+        var phases = feeds.Select(FeedScheduleSynchronizer.PhaseOf).ToList();
+
+        Assert.All(phases, p => Assert.InRange(p, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+        Assert.Equal(phases, feeds.Select(f => FeedScheduleSynchronizer.PhaseOf(Feed(f.Name, f.Interval))));
+        // Every tenth of the second holds some feeds, and none holds most of them.
+        var tenths = phases.GroupBy(p => (int)(p.TotalMilliseconds / 100)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(10, tenths.Count);
+        Assert.True(tenths.Values.Max() < 50, $"the busiest tenth holds {tenths.Values.Max()} of 200 feeds");
+    }
+
+    [Fact]
+    public void PhaseOf_LongInterval_DelaysTheFirstPollByAtMostTheMaxSpread()
+    {
+        var phases = Enumerable.Range(0, 200).Select(i => FeedScheduleSynchronizer.PhaseOf(Feed($"wire-{i}", TimeSpan.FromHours(1)))).ToList();
+
+        Assert.All(phases, p => Assert.InRange(p, TimeSpan.Zero, FeedScheduleSynchronizer.MaxPhaseSpread));
+        Assert.True(phases.Distinct().Count() > 100, "feeds should not share a handful of phases");
+    }
+
+    [Fact]
     public async Task SynchronizeAsync_EmptySchedule_AddsOneTriggerPerFeedWithItsInterval()
     {
         await using var services = InMemoryServices();
