@@ -20,6 +20,7 @@ internal sealed partial class Store : IStore, IAsyncDisposable
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _connectionString;
+    private readonly SqliteWriter? _writer;
     private volatile bool _migrated;
 
     // Native SQLite connections already set up; weak, so that a connection the pool closes is forgotten with it.
@@ -58,6 +59,7 @@ internal sealed partial class Store : IStore, IAsyncDisposable
             }
 
             _connectionString = builder.ToString();
+            _writer = new SqliteWriter(OpenWriterConnection, logger);
         }
     }
 
@@ -73,8 +75,32 @@ internal sealed partial class Store : IStore, IAsyncDisposable
         return await OpenRawAsync(cancellationToken);
     }
 
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken);
+        }
+
+        if (_writer is not null)
+        {
+            return await _writer.WriteAsync(work, cancellationToken);
+        }
+
+        await using var connection = await OpenRawAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var result = await work(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
@@ -98,13 +124,29 @@ internal sealed partial class Store : IStore, IAsyncDisposable
         {
             // WAL lets the ingestion and delivery processes share one file; the busy timeout makes writers queue
             // instead of failing when the other process holds the write lock.
-            await connection.ExecuteAsync(
-                $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(int)_options.BusyTimeout.TotalMilliseconds};");
+            await connection.ExecuteAsync(Pragmas);
             _configured.AddOrUpdate(handle, Configured);
         }
 
         return connection;
     }
+
+    /// <summary>The writer's own connection: not pooled, as it stays open for the life of the store.</summary>
+    private SqliteConnection OpenWriterConnection()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        // The writer's commits no longer copy the WAL back into the database (and fsync both) themselves: the
+        // writer's checkpoint thread does, so that no write waits for the disk's flush. The automatic checkpoint stays
+        // as a backstop at SqliteWriter.BackstopCheckpointPages, should that thread fall behind.
+        pragmas.CommandText = $"{Pragmas} PRAGMA wal_autocheckpoint={SqliteWriter.BackstopCheckpointPages};";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    private string Pragmas =>
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(int)_options.BusyTimeout.TotalMilliseconds};";
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -51,19 +51,22 @@ public sealed class DigestSchedule(IStore store, TimeProvider time)
     public async Task AddAsync(DigestEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO digest_entries (subscription_id, alert_id, version, due_at, added_at)
-            VALUES (@SubscriptionId, @AlertId, @Version, @DueAt, @Now)
-            ON CONFLICT (subscription_id, alert_id, version) DO NOTHING
-            """,
-            new
-            {
-                entry.SubscriptionId, entry.AlertId, entry.Version, DueAt = entry.DueAt.ToUnixTimeMilliseconds(),
-                Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken));
+        var row = new
+        {
+            entry.SubscriptionId, entry.AlertId, entry.Version, DueAt = entry.DueAt.ToUnixTimeMilliseconds(),
+            Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO digest_entries (subscription_id, alert_id, version, due_at, added_at)
+                VALUES (@SubscriptionId, @AlertId, @Version, @DueAt, @Now)
+                ON CONFLICT (subscription_id, alert_id, version) DO NOTHING
+                """,
+                row,
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -73,38 +76,50 @@ public sealed class DigestSchedule(IStore store, TimeProvider time)
     public async Task<int> ClaimDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var subscriptions = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT subscription_id FROM digest_entries WHERE digest_id IS NULL AND due_at <= @Now",
-            new { Now = now },
-            cancellationToken: cancellationToken))).ToList();
+        List<string> subscriptions;
+        await using (var connection = await store.OpenAsync(cancellationToken))
+        {
+            subscriptions = (await connection.QueryAsync<string>(new CommandDefinition(
+                "SELECT DISTINCT subscription_id FROM digest_entries WHERE digest_id IS NULL AND due_at <= @Now",
+                new { Now = now },
+                cancellationToken: cancellationToken))).ToList();
+        }
+
         var made = 0;
         foreach (var subscriptionId in subscriptions)
         {
             var id = $"digest-{Guid.CreateVersion7(time.GetUtcNow()):N}";
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var claimed = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE digest_entries SET digest_id = @Id
-                WHERE subscription_id = @SubscriptionId AND digest_id IS NULL AND due_at <= @Now
-                """,
-                new { Id = id, SubscriptionId = subscriptionId, Now = now },
-                transaction,
-                cancellationToken: cancellationToken));
-            if (claimed > 0)
+            var claimed = await store.WriteAsync(
+                async (connection, transaction, ct) =>
+                {
+                    var entries = await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        UPDATE digest_entries SET digest_id = @Id
+                        WHERE subscription_id = @SubscriptionId AND digest_id IS NULL AND due_at <= @Now
+                        """,
+                        new { Id = id, SubscriptionId = subscriptionId, Now = now },
+                        transaction,
+                        cancellationToken: ct));
+                    if (entries == 0)
+                    {
+                        return false;
+                    }
+
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        INSERT INTO digests (id, subscription_id, status, attempts, next_attempt_at, created_at, updated_at)
+                        VALUES (@Id, @SubscriptionId, @Pending, 0, @Now, @Now, @Now)
+                        """,
+                        new { Id = id, SubscriptionId = subscriptionId, Pending = nameof(DeliveryStatus.Pending), Now = now },
+                        transaction,
+                        cancellationToken: ct));
+                    return true;
+                },
+                cancellationToken);
+            if (claimed)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO digests (id, subscription_id, status, attempts, next_attempt_at, created_at, updated_at)
-                    VALUES (@Id, @SubscriptionId, @Pending, 0, @Now, @Now, @Now)
-                    """,
-                    new { Id = id, SubscriptionId = subscriptionId, Pending = nameof(DeliveryStatus.Pending), Now = now },
-                    transaction,
-                    cancellationToken: cancellationToken));
                 made++;
             }
-
-            await transaction.CommitAsync(cancellationToken);
         }
 
         return made;
@@ -114,45 +129,60 @@ public sealed class DigestSchedule(IStore store, TimeProvider time)
     public async Task<IReadOnlyList<PendingDigest>> LeaseDueAsync(int limit, TimeSpan leaseFor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var candidates = await connection.QueryAsync<(string Id, string SubscriptionId)>(new CommandDefinition(
-            """
-            SELECT id, subscription_id FROM digests
-            WHERE status = @Pending AND next_attempt_at <= @Now AND (lease_until IS NULL OR lease_until < @Now)
-            ORDER BY next_attempt_at LIMIT @Limit
-            """,
-            new { Pending = nameof(DeliveryStatus.Pending), Now = now, Limit = limit },
-            cancellationToken: cancellationToken));
+        List<(string Id, string SubscriptionId)> candidates;
+        await using (var connection = await store.OpenAsync(cancellationToken))
+        {
+            candidates = (await connection.QueryAsync<(string Id, string SubscriptionId)>(new CommandDefinition(
+                """
+                SELECT id, subscription_id FROM digests
+                WHERE status = @Pending AND next_attempt_at <= @Now AND (lease_until IS NULL OR lease_until < @Now)
+                ORDER BY next_attempt_at LIMIT @Limit
+                """,
+                new { Pending = nameof(DeliveryStatus.Pending), Now = now, Limit = limit },
+                cancellationToken: cancellationToken))).ToList();
+        }
+
         var leased = new List<PendingDigest>();
         foreach (var (id, subscriptionId) in candidates)
         {
-            // The conditional update is the claim: of two processes that saw the same row, one gets it.
-            var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-                """
-                UPDATE digests SET lease_until = @LeaseUntil, attempts = attempts + 1, updated_at = @Now
-                WHERE id = @Id AND status = @Pending AND (lease_until IS NULL OR lease_until < @Now)
-                RETURNING attempts
-                """,
-                new
+            var digest = await store.WriteAsync<PendingDigest?>(
+                async (connection, transaction, ct) =>
                 {
-                    Id = id, Pending = nameof(DeliveryStatus.Pending), Now = now,
-                    LeaseUntil = now + (long)leaseFor.TotalMilliseconds,
-                },
-                cancellationToken: cancellationToken));
-            if (attempts is null)
-            {
-                continue;
-            }
+                    // The conditional update is the claim: of two processes that saw the same row, one gets it.
+                    var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                        """
+                        UPDATE digests SET lease_until = @LeaseUntil, attempts = attempts + 1, updated_at = @Now
+                        WHERE id = @Id AND status = @Pending AND (lease_until IS NULL OR lease_until < @Now)
+                        RETURNING attempts
+                        """,
+                        new
+                        {
+                            Id = id, Pending = nameof(DeliveryStatus.Pending), Now = now,
+                            LeaseUntil = now + (long)leaseFor.TotalMilliseconds,
+                        },
+                        transaction,
+                        cancellationToken: ct));
+                    if (attempts is null)
+                    {
+                        return null;
+                    }
 
-            var entries = await connection.QueryAsync<(string AlertId, long Version, long DueAt)>(new CommandDefinition(
-                "SELECT alert_id, version, due_at FROM digest_entries WHERE digest_id = @Id ORDER BY alert_id, version",
-                new { Id = id },
-                cancellationToken: cancellationToken));
-            leased.Add(new PendingDigest(
-                id,
-                subscriptionId,
-                (int)attempts.Value,
-                [.. entries.Select(e => new DigestEntry(subscriptionId, e.AlertId, (int)e.Version, DateTimeOffset.FromUnixTimeMilliseconds(e.DueAt)))]));
+                    var entries = await connection.QueryAsync<(string AlertId, long Version, long DueAt)>(new CommandDefinition(
+                        "SELECT alert_id, version, due_at FROM digest_entries WHERE digest_id = @Id ORDER BY alert_id, version",
+                        new { Id = id },
+                        transaction,
+                        cancellationToken: ct));
+                    return new PendingDigest(
+                        id,
+                        subscriptionId,
+                        (int)attempts.Value,
+                        [.. entries.Select(e => new DigestEntry(subscriptionId, e.AlertId, (int)e.Version, DateTimeOffset.FromUnixTimeMilliseconds(e.DueAt)))]);
+                },
+                cancellationToken);
+            if (digest is not null)
+            {
+                leased.Add(digest);
+            }
         }
 
         return leased;
@@ -179,20 +209,22 @@ public sealed class DigestSchedule(IStore store, TimeProvider time)
 
     private async Task FinishAsync(string digestId, DeliveryStatus status, string? error, DateTimeOffset? nextAttempt, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE digests SET status = @Status, lease_until = NULL, updated_at = @Now,
-                last_error = COALESCE(@Error, last_error), next_attempt_at = COALESCE(@Next, next_attempt_at)
-            WHERE id = @Id
-            """,
-            new
-            {
-                Id = digestId, Status = status.ToString(), Now = now,
-                Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
-                Next = nextAttempt?.ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken));
+        var row = new
+        {
+            Id = digestId, Status = status.ToString(), Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
+            Next = nextAttempt?.ToUnixTimeMilliseconds(),
+        };
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE digests SET status = @Status, lease_until = NULL, updated_at = @Now,
+                    last_error = COALESCE(@Error, last_error), next_attempt_at = COALESCE(@Next, next_attempt_at)
+                WHERE id = @Id
+                """,
+                row,
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 }

@@ -98,20 +98,22 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_log
-                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at)
-            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Status, 0, @Now, @Now)
-            ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
-            """,
-            new
-            {
-                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
-                Kind = kind.ToString(), Status = nameof(DeliveryStatus.Pending), Now = now,
-            },
-            cancellationToken: cancellationToken));
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_log
+                    (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at)
+                VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Status, 0, @Now, @Now)
+                ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
+                """,
+                new
+                {
+                    key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                    Kind = kind.ToString(), Status = nameof(DeliveryStatus.Pending), Now = now,
+                },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -123,39 +125,46 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
 
         // One statement records the delivery if routing has not, counts the attempt and decides: a delivery that
         // another attempt finished in the meantime returns no row and is not resent, and neither does one that another
         // replica is attempting right now (its lease has not run out). (It was an insert and an update, two write
-        // transactions per delivery; issue 10.)
-        var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            """
-            INSERT INTO delivery_log
-                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at, attempt_until)
-            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Pending, 1, @Now, @Now, @Until)
-            ON CONFLICT (alert_id, version, subscription_id)
-            DO UPDATE SET attempts = delivery_log.attempts + 1, status = @Pending, updated_at = @Now, attempt_until = @Until
-            WHERE delivery_log.status <> @Delivered AND (delivery_log.attempt_until IS NULL OR delivery_log.attempt_until < @Now)
-            RETURNING attempts
-            """,
-            new
+        // transactions per delivery; issue 10.) The status read that tells those two apart is in the same write, so it
+        // sees the row the insert left alone.
+        return await store.WriteAsync(
+            async (connection, transaction, ct) =>
             {
-                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
-                Kind = kind.ToString(), Now = now, Pending = nameof(DeliveryStatus.Pending),
-                Delivered = nameof(DeliveryStatus.Delivered), Until = now + (long)AttemptLease.TotalMilliseconds,
-            },
-            cancellationToken: cancellationToken));
-        if (attempts is { } started)
-        {
-            return (int)started;
-        }
+                var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                    """
+                    INSERT INTO delivery_log
+                        (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at, attempt_until)
+                    VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Pending, 1, @Now, @Now, @Until)
+                    ON CONFLICT (alert_id, version, subscription_id)
+                    DO UPDATE SET attempts = delivery_log.attempts + 1, status = @Pending, updated_at = @Now, attempt_until = @Until
+                    WHERE delivery_log.status <> @Delivered AND (delivery_log.attempt_until IS NULL OR delivery_log.attempt_until < @Now)
+                    RETURNING attempts
+                    """,
+                    new
+                    {
+                        key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                        Kind = kind.ToString(), Now = now, Pending = nameof(DeliveryStatus.Pending),
+                        Delivered = nameof(DeliveryStatus.Delivered), Until = now + (long)AttemptLease.TotalMilliseconds,
+                    },
+                    transaction,
+                    cancellationToken: ct));
+                if (attempts is { } started)
+                {
+                    return (int)started;
+                }
 
-        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT status FROM delivery_log WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId",
-            new { key.AlertId, key.Version, key.SubscriptionId },
-            cancellationToken: cancellationToken));
-        return status == nameof(DeliveryStatus.Delivered) ? 0 : InFlightElsewhere;
+                var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                    "SELECT status FROM delivery_log WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId",
+                    new { key.AlertId, key.Version, key.SubscriptionId },
+                    transaction,
+                    cancellationToken: ct));
+                return status == nameof(DeliveryStatus.Delivered) ? 0 : InFlightElsewhere;
+            },
+            cancellationToken);
     }
 
     /// <summary>Logs a delivery that was decided against without sending (e.g. its endpoint is disabled) as failed.</summary>
@@ -164,22 +173,24 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_log
-                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, last_error, created_at, updated_at)
-            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Failed, 0, @Reason, @Now, @Now)
-            ON CONFLICT (alert_id, version, subscription_id)
-            DO UPDATE SET status = @Failed, last_error = @Reason, updated_at = @Now WHERE delivery_log.status <> @Delivered
-            """,
-            new
-            {
-                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
-                Kind = kind.ToString(), Failed = nameof(DeliveryStatus.Failed), Delivered = nameof(DeliveryStatus.Delivered),
-                Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason, Now = now,
-            },
-            cancellationToken: cancellationToken));
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_log
+                    (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, last_error, created_at, updated_at)
+                VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Failed, 0, @Reason, @Now, @Now)
+                ON CONFLICT (alert_id, version, subscription_id)
+                DO UPDATE SET status = @Failed, last_error = @Reason, updated_at = @Now WHERE delivery_log.status <> @Delivered
+                """,
+                new
+                {
+                    key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                    Kind = kind.ToString(), Failed = nameof(DeliveryStatus.Failed), Delivered = nameof(DeliveryStatus.Delivered),
+                    Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason, Now = now,
+                },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -192,21 +203,23 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(reason);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_log
-                (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, last_error, created_at, updated_at)
-            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Suppressed, 0, @Reason, @Now, @Now)
-            ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
-            """,
-            new
-            {
-                key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
-                Kind = kind.ToString(), Suppressed = nameof(DeliveryStatus.Suppressed),
-                Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason, Now = now,
-            },
-            cancellationToken: cancellationToken));
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_log
+                    (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, last_error, created_at, updated_at)
+                VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Suppressed, 0, @Reason, @Now, @Now)
+                ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
+                """,
+                new
+                {
+                    key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
+                    Kind = kind.ToString(), Suppressed = nameof(DeliveryStatus.Suppressed),
+                    Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason, Now = now,
+                },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     /// <summary>Turns a pending, never attempted delivery into a suppressed one; false when it was attempted or finished meanwhile.</summary>
@@ -214,20 +227,24 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(reason);
-        await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE delivery_log SET status = @Suppressed, last_error = @Reason, updated_at = @Now
-            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
-              AND status = @Pending AND attempts = 0
-            """,
-            new
-            {
-                key.AlertId, key.Version, key.SubscriptionId, Suppressed = nameof(DeliveryStatus.Suppressed),
-                Pending = nameof(DeliveryStatus.Pending), Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason,
-                Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken)) > 0;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var updated = await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_log SET status = @Suppressed, last_error = @Reason, updated_at = @Now
+                WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+                  AND status = @Pending AND attempts = 0
+                """,
+                new
+                {
+                    key.AlertId, key.Version, key.SubscriptionId, Suppressed = nameof(DeliveryStatus.Suppressed),
+                    Pending = nameof(DeliveryStatus.Pending), Reason = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason,
+                    Now = now,
+                },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
+        return updated > 0;
     }
 
     /// <summary>The newest version of the alert routed to the subscription (not suppressed), or null.</summary>
@@ -306,18 +323,17 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     public async Task<bool> ReopenAsync(DeliveryKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE delivery_log SET status = @Pending, updated_at = @Now
-            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
-            """,
-            new
-            {
-                key.AlertId, key.Version, key.SubscriptionId, Pending = nameof(DeliveryStatus.Pending),
-                Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var updated = await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_log SET status = @Pending, updated_at = @Now
+                WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+                """,
+                new { key.AlertId, key.Version, key.SubscriptionId, Pending = nameof(DeliveryStatus.Pending), Now = now },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         return updated > 0;
     }
 
@@ -369,21 +385,23 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     private async Task SetStatusAsync(DeliveryKey key, DeliveryStatus status, string? error, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE delivery_log
-            SET status = @Status, last_error = COALESCE(@Error, last_error), updated_at = @Now, attempt_until = NULL,
-                delivered_at = CASE WHEN @Status = @Delivered THEN @Now ELSE delivered_at END
-            WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
-            """,
-            new
-            {
-                key.AlertId, key.Version, key.SubscriptionId, Status = status.ToString(), Now = now,
-                Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
-                Delivered = nameof(DeliveryStatus.Delivered),
-            },
-            cancellationToken: cancellationToken));
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_log
+                SET status = @Status, last_error = COALESCE(@Error, last_error), updated_at = @Now, attempt_until = NULL,
+                    delivered_at = CASE WHEN @Status = @Delivered THEN @Now ELSE delivered_at END
+                WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+                """,
+                new
+                {
+                    key.AlertId, key.Version, key.SubscriptionId, Status = status.ToString(), Now = now,
+                    Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
+                    Delivered = nameof(DeliveryStatus.Delivered),
+                },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     // Dapper maps by column name; plain types keep SQLite's and PostgreSQL's integer widths apart from the API.

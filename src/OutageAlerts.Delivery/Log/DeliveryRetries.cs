@@ -33,26 +33,30 @@ public sealed class DeliveryRetries(IStore store, TimeProvider time)
     public async Task ScheduleAsync(DeliveryKey key, DeliveryChannel channel, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_retries (alert_id, version, subscription_id, channel, due_at, claimed_until)
-            VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @DueAt, NULL)
-            ON CONFLICT (alert_id, version, subscription_id)
-            DO UPDATE SET channel = excluded.channel, due_at = excluded.due_at, claimed_until = NULL
-            """,
-            new { key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), DueAt = dueAt.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_retries (alert_id, version, subscription_id, channel, due_at, claimed_until)
+                VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @DueAt, NULL)
+                ON CONFLICT (alert_id, version, subscription_id)
+                DO UPDATE SET channel = excluded.channel, due_at = excluded.due_at, claimed_until = NULL
+                """,
+                new { key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), DueAt = dueAt.ToUnixTimeMilliseconds() },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     public async Task RemoveAsync(DeliveryKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM delivery_retries WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId",
-            new { key.AlertId, key.Version, key.SubscriptionId },
-            cancellationToken: cancellationToken));
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM delivery_retries WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId",
+                new { key.AlertId, key.Version, key.SubscriptionId },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -62,36 +66,42 @@ public sealed class DeliveryRetries(IStore store, TimeProvider time)
     public async Task<IReadOnlyList<ScheduledRetry>> ClaimDueAsync(int limit, TimeSpan claimFor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var candidates = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"""
-            {SelectColumns}
-            WHERE due_at <= @Now AND (claimed_until IS NULL OR claimed_until <= @Now)
-            ORDER BY due_at
-            LIMIT @Limit
-            """,
-            new { Now = now, Limit = limit },
-            cancellationToken: cancellationToken));
-
-        var claimed = new List<ScheduledRetry>();
-        foreach (var row in candidates)
-        {
-            // The same condition again, in one statement: of two replicas that read the row, only one updates it.
-            var updated = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_retries SET claimed_until = @Until
-                WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
-                  AND due_at <= @Now AND (claimed_until IS NULL OR claimed_until <= @Now)
-                """,
-                new { row.AlertId, row.Version, row.SubscriptionId, Now = now, Until = now + (long)claimFor.TotalMilliseconds },
-                cancellationToken: cancellationToken));
-            if (updated == 1)
+        return await store.WriteAsync<IReadOnlyList<ScheduledRetry>>(
+            async (connection, transaction, ct) =>
             {
-                claimed.Add(row.ToRetry());
-            }
-        }
+                var candidates = await connection.QueryAsync<Row>(new CommandDefinition(
+                    $"""
+                    {SelectColumns}
+                    WHERE due_at <= @Now AND (claimed_until IS NULL OR claimed_until <= @Now)
+                    ORDER BY due_at
+                    LIMIT @Limit
+                    """,
+                    new { Now = now, Limit = limit },
+                    transaction,
+                    cancellationToken: ct));
 
-        return claimed;
+                var claimed = new List<ScheduledRetry>();
+                foreach (var row in candidates)
+                {
+                    // The same condition again, in one statement: of two replicas that read the row, only one updates it.
+                    var updated = await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        UPDATE delivery_retries SET claimed_until = @Until
+                        WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+                          AND due_at <= @Now AND (claimed_until IS NULL OR claimed_until <= @Now)
+                        """,
+                        new { row.AlertId, row.Version, row.SubscriptionId, Now = now, Until = now + (long)claimFor.TotalMilliseconds },
+                        transaction,
+                        cancellationToken: ct));
+                    if (updated == 1)
+                    {
+                        claimed.Add(row.ToRetry());
+                    }
+                }
+
+                return claimed;
+            },
+            cancellationToken);
     }
 
     /// <summary>How many retries wait in the store, claimed or not: the backlog operators watch.</summary>

@@ -36,20 +36,23 @@ public sealed class DisabledEndpoints(IStore store, TimeProvider time, IOptionsM
 
     public async Task DisableAsync(string subscriptionId, string recipient, string reason, CancellationToken cancellationToken)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_disabled_endpoints (subscription_id, recipient, reason, disabled_at)
-            VALUES (@SubscriptionId, @Recipient, @Reason, @Now)
-            ON CONFLICT (subscription_id, recipient) DO NOTHING
-            """,
-            new
-            {
-                SubscriptionId = subscriptionId, Recipient = recipient,
-                Reason = reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
-                Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_disabled_endpoints (subscription_id, recipient, reason, disabled_at)
+                VALUES (@SubscriptionId, @Recipient, @Reason, @Now)
+                ON CONFLICT (subscription_id, recipient) DO NOTHING
+                """,
+                new
+                {
+                    SubscriptionId = subscriptionId, Recipient = recipient,
+                    Reason = reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
+                    Now = now,
+                },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         _snapshot.Invalidate();
     }
 
@@ -70,11 +73,13 @@ public sealed class DisabledEndpoints(IStore store, TimeProvider time, IOptionsM
     /// <summary>Turns the subscription's endpoints back on, once its owner says the receiver is back.</summary>
     public async Task<int> EnableAsync(string subscriptionId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var enabled = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM delivery_disabled_endpoints WHERE subscription_id = @SubscriptionId",
-            new { SubscriptionId = subscriptionId },
-            cancellationToken: cancellationToken));
+        var enabled = await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM delivery_disabled_endpoints WHERE subscription_id = @SubscriptionId",
+                new { SubscriptionId = subscriptionId },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         _snapshot.Invalidate();
         return enabled;
     }

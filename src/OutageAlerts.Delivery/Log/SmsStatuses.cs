@@ -23,16 +23,19 @@ public sealed class SmsStatuses(IStore store, TimeProvider time)
 
     public async Task RecordAsync(string messageSid, string status, string? to, string? errorCode, CancellationToken cancellationToken)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_sms_status (message_sid, status, recipient, error_code, received_at)
-            VALUES (@Sid, @Status, @To, @ErrorCode, @Now)
-            ON CONFLICT (message_sid) DO UPDATE SET status = excluded.status, error_code = excluded.error_code,
-                received_at = excluded.received_at
-            """,
-            new { Sid = messageSid, Status = status, To = to, ErrorCode = errorCode, Now = time.GetUtcNow().ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_sms_status (message_sid, status, recipient, error_code, received_at)
+                VALUES (@Sid, @Status, @To, @ErrorCode, @Now)
+                ON CONFLICT (message_sid) DO UPDATE SET status = excluded.status, error_code = excluded.error_code,
+                    received_at = excluded.received_at
+                """,
+                new { Sid = messageSid, Status = status, To = to, ErrorCode = errorCode, Now = now },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     public async Task<SmsStatus?> FindAsync(string messageSid, CancellationToken cancellationToken = default)

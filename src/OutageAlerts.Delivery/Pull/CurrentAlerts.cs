@@ -67,36 +67,41 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
     public async Task<bool> RecordAsync(AlertEventKind kind, Alert alert, string? cancelReason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO current_alerts
-                (alert_id, version, kind, cancel_reason, severity, country, regions, sent_at, recorded_at, payload)
-            VALUES (@AlertId, @Version, @Kind, @CancelReason, @Severity, @Country, @Regions, @SentAt, @RecordedAt, @Payload)
-            ON CONFLICT (alert_id) DO UPDATE SET
-                version = excluded.version, kind = excluded.kind, cancel_reason = excluded.cancel_reason,
-                severity = excluded.severity, country = excluded.country, regions = excluded.regions,
-                sent_at = excluded.sent_at, recorded_at = excluded.recorded_at, payload = excluded.payload
-            WHERE (excluded.version > current_alerts.version
-                   AND (current_alerts.kind <> @Cancelled OR excluded.kind = @Cancelled))
-               OR (excluded.version = current_alerts.version
-                   AND excluded.kind = @Cancelled AND current_alerts.kind <> @Cancelled)
-            """,
-            new
-            {
-                alert.AlertId,
-                alert.Version,
-                Kind = kind.ToString(),
-                CancelReason = kind == AlertEventKind.Cancelled ? cancelReason : null,
-                Severity = (int)alert.Severity,
-                Country = alert.Country?.ToUpperInvariant(),
-                Regions = JoinRegions(alert.Regions),
-                SentAt = alert.Sent.ToUnixTimeMilliseconds(),
-                RecordedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
-                Payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions),
-                Cancelled = nameof(AlertEventKind.Cancelled),
-            },
-            cancellationToken: cancellationToken));
+
+        // Built before the write is queued, so the writer's thread does not spend its time serialising.
+        var args = new
+        {
+            alert.AlertId,
+            alert.Version,
+            Kind = kind.ToString(),
+            CancelReason = kind == AlertEventKind.Cancelled ? cancelReason : null,
+            Severity = (int)alert.Severity,
+            Country = alert.Country?.ToUpperInvariant(),
+            Regions = JoinRegions(alert.Regions),
+            SentAt = alert.Sent.ToUnixTimeMilliseconds(),
+            RecordedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions),
+            Cancelled = nameof(AlertEventKind.Cancelled),
+        };
+        var changed = await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO current_alerts
+                    (alert_id, version, kind, cancel_reason, severity, country, regions, sent_at, recorded_at, payload)
+                VALUES (@AlertId, @Version, @Kind, @CancelReason, @Severity, @Country, @Regions, @SentAt, @RecordedAt, @Payload)
+                ON CONFLICT (alert_id) DO UPDATE SET
+                    version = excluded.version, kind = excluded.kind, cancel_reason = excluded.cancel_reason,
+                    severity = excluded.severity, country = excluded.country, regions = excluded.regions,
+                    sent_at = excluded.sent_at, recorded_at = excluded.recorded_at, payload = excluded.payload
+                WHERE (excluded.version > current_alerts.version
+                       AND (current_alerts.kind <> @Cancelled OR excluded.kind = @Cancelled))
+                   OR (excluded.version = current_alerts.version
+                       AND excluded.kind = @Cancelled AND current_alerts.kind <> @Cancelled)
+                """,
+                args,
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         return changed > 0;
     }
 

@@ -65,24 +65,27 @@ public sealed class Silences
             silence = silence with { Id = "sil-" + Guid.CreateVersion7(now).ToString("N") };
         }
 
-        await using var connection = await _store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_silences (id, matchers, starts_at, ends_at, created_by, comment, include_extreme, created_at)
-            VALUES (@Id, @Matchers, @StartsAt, @EndsAt, @CreatedBy, @Comment, @IncludeExtreme, @Now)
-            """,
-            new
-            {
-                silence.Id,
-                Matchers = JsonSerializer.Serialize(silence.Matchers, MatchersJson),
-                StartsAt = silence.StartsAt.ToUnixTimeMilliseconds(),
-                EndsAt = silence.EndsAt.ToUnixTimeMilliseconds(),
-                silence.CreatedBy,
-                silence.Comment,
-                IncludeExtreme = silence.IncludeExtreme ? 1 : 0,
-                Now = now.ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken));
+        var row = new
+        {
+            silence.Id,
+            Matchers = JsonSerializer.Serialize(silence.Matchers, MatchersJson),
+            StartsAt = silence.StartsAt.ToUnixTimeMilliseconds(),
+            EndsAt = silence.EndsAt.ToUnixTimeMilliseconds(),
+            silence.CreatedBy,
+            silence.Comment,
+            IncludeExtreme = silence.IncludeExtreme ? 1 : 0,
+            Now = now.ToUnixTimeMilliseconds(),
+        };
+        await _store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_silences (id, matchers, starts_at, ends_at, created_by, comment, include_extreme, created_at)
+                VALUES (@Id, @Matchers, @StartsAt, @EndsAt, @CreatedBy, @Comment, @IncludeExtreme, @Now)
+                """,
+                row,
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         _unexpired.Invalidate();
         // What is returned is what a read gives back: times at the store's millisecond precision.
         return silence with
@@ -120,17 +123,17 @@ public sealed class Silences
     public async Task<Silence?> ExpireAsync(string id, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using (var connection = await _store.OpenAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
+        await _store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE delivery_silences
                 SET ends_at = @Now, starts_at = CASE WHEN starts_at > @Now THEN @Now ELSE starts_at END
                 WHERE id = @Id AND ends_at > @Now
                 """,
                 new { Id = id, Now = now },
-                cancellationToken: cancellationToken));
-        }
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
 
         _unexpired.Invalidate();
         return await FindAsync(id, cancellationToken);

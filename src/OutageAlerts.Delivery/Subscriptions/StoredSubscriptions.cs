@@ -98,15 +98,18 @@ public sealed partial class StoredSubscriptions
     {
         ArgumentNullException.ThrowIfNull(subscription);
         var now = _time.GetUtcNow();
-        await using var connection = await _store.OpenAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO delivery_subscriptions (id, document, revision, created_at, updated_at)
-            VALUES (@Id, @Document, 1, @Now, @Now)
-            ON CONFLICT (id) DO NOTHING
-            """,
-            new { subscription.Id, Document = Serialize(subscription), Now = now.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+        var row = new { subscription.Id, Document = Serialize(subscription), Now = now.ToUnixTimeMilliseconds() };
+        var inserted = await _store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO delivery_subscriptions (id, document, revision, created_at, updated_at)
+                VALUES (@Id, @Document, 1, @Now, @Now)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                row,
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         if (inserted == 0)
         {
             return null;
@@ -124,15 +127,18 @@ public sealed partial class StoredSubscriptions
     {
         ArgumentNullException.ThrowIfNull(subscription);
         var now = _time.GetUtcNow();
-        await using var connection = await _store.OpenAsync(cancellationToken);
-        var createdAt = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            """
-            UPDATE delivery_subscriptions SET document = @Document, revision = revision + 1, updated_at = @Now
-            WHERE id = @Id AND revision = @Expected
-            RETURNING created_at
-            """,
-            new { subscription.Id, Document = Serialize(subscription), Now = now.ToUnixTimeMilliseconds(), Expected = expectedRevision },
-            cancellationToken: cancellationToken));
+        var row = new { subscription.Id, Document = Serialize(subscription), Now = now.ToUnixTimeMilliseconds(), Expected = expectedRevision };
+        var createdAt = await _store.WriteAsync(
+            (connection, transaction, ct) => connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                """
+                UPDATE delivery_subscriptions SET document = @Document, revision = revision + 1, updated_at = @Now
+                WHERE id = @Id AND revision = @Expected
+                RETURNING created_at
+                """,
+                row,
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         if (createdAt is null)
         {
             return null;
@@ -145,13 +151,15 @@ public sealed partial class StoredSubscriptions
     /// <summary>Deletes the subscription (only at <paramref name="expectedRevision"/> when given); false when nothing was deleted.</summary>
     public async Task<bool> DeleteAsync(string id, long? expectedRevision = null, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _store.OpenAsync(cancellationToken);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            expectedRevision is null
-                ? "DELETE FROM delivery_subscriptions WHERE id = @Id"
-                : "DELETE FROM delivery_subscriptions WHERE id = @Id AND revision = @Expected",
-            new { Id = id, Expected = expectedRevision ?? 0 },
-            cancellationToken: cancellationToken));
+        var deleted = await _store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                expectedRevision is null
+                    ? "DELETE FROM delivery_subscriptions WHERE id = @Id"
+                    : "DELETE FROM delivery_subscriptions WHERE id = @Id AND revision = @Expected",
+                new { Id = id, Expected = expectedRevision ?? 0 },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         if (deleted > 0)
         {
             _cache.Invalidate();

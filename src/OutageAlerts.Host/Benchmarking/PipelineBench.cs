@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery;
 using OutageAlerts.Feeds.Fetching;
 using OutageAlerts.Feeds.Parsing;
 using OutageAlerts.Host.Messaging;
+using OutageAlerts.Ingestion.Configuration;
 using OutageAlerts.Ingestion.State;
 using RabbitMQ.Client;
 
@@ -116,7 +118,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 builder.Configuration.Sources.Clear();
                 builder.Configuration.AddInMemoryCollection(inherited).AddInMemoryCollection(settings);
             });
-            using var stages = new StageTimings();
+            using var stages = new StageTimings(time);
             await app.StartAsync(cancellationToken);
             try
             {
@@ -199,22 +201,26 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             problems.Add($"no AlertRaised message was captured; the raw baseline used {SyntheticMessageBytes}-byte messages");
         }
 
-        Report($"raw RabbitMQ: {options.Alerts} messages of {body.Length} bytes");
-        var rawCpu = Environment.CpuUsage.TotalTime;
+        // The pipelined rounds keep as many publishes unconfirmed per publisher as the running service's poller does.
+        var window = app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxPublishesInFlight;
+        Report($"raw RabbitMQ: {options.Alerts} messages of {body.Length} bytes, one in flight per publisher, then {window}");
         var raw = await RawRabbitMqBaseline.RunAsync(
-            address, $"bench-raw-{_run}", body, properties, options.Alerts, options.AlertFeeds, messaging.PrefetchCount, time, cancellationToken);
-        rawCpu = Environment.CpuUsage.TotalTime - rawCpu;
+            address, $"bench-raw-{_run}", body, properties, options.Alerts, options.AlertFeeds, window, messaging.PrefetchCount, time, cancellationToken);
 
         Report($"throughput: {options.Alerts} alerts at once over {options.AlertFeeds} feeds");
         stages.Start();
         var burstJit = (Methods: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var burstCpu = Environment.CpuUsage.TotalTime;
+        var burstMachine = MachineLoadProbe.Start(time);
+        var released = time.GetTimestamp();
         var burst = Release(alertFeeds, options.Alerts);
         var delivered = await receiver.WaitForAsync(burst, DeliveryIdleTimeout, cancellationToken);
+        var burstLoad = burstMachine.Stop();
         burstCpu = Environment.CpuUsage.TotalTime - burstCpu;
         burstJit = (JitInfo.GetCompiledMethodCount() - burstJit.Methods, JitInfo.GetCompilationTime() - burstJit.Time);
         var burstStages = stages.Stop();
         var burstArrivals = burst.Select(receiver.Arrival).OfType<WebhookArrival>().ToList();
+        var timeline = stages.Timeline(released, burstArrivals.Select(a => a.At));
         var firstServed = burst.Select(alertFeeds.FirstServed).OfType<long>().DefaultIfEmpty().Min();
         var burstSeconds = burstArrivals.Count == 0 ? 0 : time.GetElapsedTime(firstServed, burstArrivals.Max(a => a.At)).TotalSeconds;
         var alertsPerSecond = burstSeconds > 0 ? delivered / burstSeconds : 0;
@@ -270,11 +276,13 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         var heap = GC.GetGCMemoryInfo();
         var perSecond = Math.Round(alertsPerSecond, 1);
         var rawPerSecond = Math.Round(raw.MessagesPerSecond, 1);
+        var pipelinedPerSecond = raw.PipelinedPerSecond;
         return new PipelineBenchResult
         {
             AlertsPerSecond = perSecond,
             RawRabbitMqPerSecond = rawPerSecond,
             Ratio = rawPerSecond > 0 ? Math.Round(perSecond / rawPerSecond, 4) : 0,
+            PipelinedRatio = pipelinedPerSecond > 0 ? Math.Round(perSecond / pipelinedPerSecond, 4) : 0,
             FetchToWebhookMs = LatencySummary.From(latencies, options.Rate),
             PollCycle = new PollCycleSummary(
                 // Microseconds: a small cycle takes a few milliseconds, and four decimals made its ratio disagree with
@@ -287,9 +295,13 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 GCSettings.LatencyMode.ToString()),
             Throughput = new ThroughputSummary(
                 burst.Count, delivered, burstArrivals.Select(a => a.AlertId).Distinct(StringComparer.Ordinal).Count(), Math.Round(burstSeconds, 3),
-                Math.Round(burstCpu.TotalMilliseconds / Math.Max(1, burst.Count), 2), burstJit.Methods, Math.Round(burstJit.Time.TotalMilliseconds, 1)),
+                Math.Round(burstCpu.TotalMilliseconds / Math.Max(1, burst.Count), 2), burstJit.Methods, Math.Round(burstJit.Time.TotalMilliseconds, 1))
+            {
+                Machine = burstLoad,
+                Timeline = timeline,
+            },
             WarmUp = new WarmUpSummary(warmUpRounds, warmUpRounds * WarmUpAlerts, jitInLastRound),
-            RawRabbitMq = raw with { Seconds = Math.Round(raw.Seconds, 4), CpuMsPerMessage = Math.Round(rawCpu.TotalMilliseconds / (RawRabbitMqBaseline.Rounds * Math.Max(1, options.Alerts)), 3) },
+            RawRabbitMq = raw with { Seconds = Math.Round(raw.Seconds, 4) },
             WebhookPosts = posts,
             Machine = new BenchMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), GCSettings.IsServerGC),
             Settings = new BenchSettings(options.Alerts, options.Rate, options.Duration.TotalSeconds, options.Feeds, options.AlertFeeds, $"{address.Host}:{address.Port} vhost {address.VirtualHost}"),

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace OutageAlerts.Host.Benchmarking;
 
 /// <summary>
-/// The harness's figures (DESIGN.md contract 6): the first six properties are the contract, the rest say how they
-/// were measured. Times are in seconds unless named otherwise.
+/// The harness's figures (DESIGN.md contract 6): <c>alertsPerSecond</c>, <c>rawRabbitMqPerSecond</c>, <c>ratio</c>,
+/// <c>fetchToWebhookMs</c>, <c>pollCycle</c> and <c>rssMb</c> are the contract, the rest say how they were measured. Times are in seconds unless named otherwise.
 /// </summary>
 public sealed record PipelineBenchResult
 {
@@ -17,6 +17,12 @@ public sealed record PipelineBenchResult
 
     /// <summary><see cref="AlertsPerSecond"/> / <see cref="RawRabbitMqPerSecond"/>.</summary>
     public required double Ratio { get; init; }
+
+    /// <summary>
+    /// <see cref="AlertsPerSecond"/> / <see cref="RawRabbitMqResult.PipelinedPerSecond"/>: against the broker with as
+    /// many unconfirmed publishes per publisher as the service's poller allows itself.
+    /// </summary>
+    public required double PipelinedRatio { get; init; }
 
     /// <summary>From the feed response that first carried an item to its webhook's arrival, in the latency phase.</summary>
     public required LatencySummary FetchToWebhookMs { get; init; }
@@ -62,6 +68,7 @@ public sealed record PipelineBenchResult
         output.WriteLine();
         output.WriteLine(string.Create(c, $"{"MEASURE",-40} {"SERVICE",12} {"RAW",12} {"RATIO",8}"));
         output.WriteLine(string.Create(c, $"{"alerts/s end to end vs RabbitMQ msgs/s",-40} {AlertsPerSecond,12:0.0} {RawRabbitMqPerSecond,12:0.0} {Ratio,8:0.000}"));
+        output.WriteLine(string.Create(c, $"{"  RabbitMQ, " + RawRabbitMq.PipelinedWindow + " in flight per publisher",-40} {"",12} {RawRabbitMq.PipelinedPerSecond,12:0.0} {PipelinedRatio,8:0.000}"));
         output.WriteLine(string.Create(c, $"{"poll cycle of " + PollCycle.Feeds + " feeds (s) vs HttpClient",-40} {PollCycle.Seconds,12:0.000} {PollCycle.RawSeconds,12:0.000} {PollCycle.Ratio,8:0.00}"));
         output.WriteLine(string.Create(c, $"{"  HttpClient without validators (s)",-40} {"",12} {PollCycle.RawUnconditionalSeconds,12:0.000}"));
         output.WriteLine(string.Create(c, $"{"webhook POSTs/s (raw HttpClient)",-40} {"",12} {WebhookPosts.RawPerSecond,12:0.0}"));
@@ -69,7 +76,10 @@ public sealed record PipelineBenchResult
         output.WriteLine(string.Create(c, $"fetch-to-webhook at {FetchToWebhookMs.Rate:0.#} alerts/s ({FetchToWebhookMs.Count} alerts): p50 {FetchToWebhookMs.P50:0.0} ms, p95 {FetchToWebhookMs.P95:0.0} ms, p99 {FetchToWebhookMs.P99:0.0} ms, max {FetchToWebhookMs.Max:0.0} ms"));
         output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
         output.WriteLine(string.Create(c, $"warm-up: {WarmUp.Rounds} rounds, {WarmUp.Alerts} alerts; the last compiled {WarmUp.JitMethodsInLastRound} methods"));
-        output.WriteLine(string.Create(c, $"raw RabbitMQ: {RawRabbitMq.Messages} × {RawRabbitMq.MessageBytes} B persistent, confirms, {RawRabbitMq.Publishers} publishers, prefetch {RawRabbitMq.Prefetch}, manual acks: {RawRabbitMq.Seconds:0.000} s"));
+        output.WriteLine(string.Create(c, $"raw RabbitMQ: {RawRabbitMq.Messages} × {RawRabbitMq.MessageBytes} B persistent, confirms, {RawRabbitMq.Publishers} publishers, prefetch {RawRabbitMq.Prefetch}, manual acks: {RawRabbitMq.Seconds:0.000} s one in flight, {RawRabbitMq.PipelinedSeconds:0.000} s {RawRabbitMq.PipelinedWindow} in flight ({RawRabbitMq.PipelinedCpuMsPerMessage:0.000} ms per message)"));
+        WriteLoad(output, "throughput phase", Throughput.Machine);
+        WriteLoad(output, "raw RabbitMQ, one in flight", RawRabbitMq.Machine);
+        WriteLoad(output, "raw RabbitMQ, pipelined", RawRabbitMq.PipelinedMachine);
         output.WriteLine(string.Create(c, $"poll cycle: {PollCycle.NotModified} × 304, {PollCycle.Changed} changed, {PollCycle.Failed} failed; {PollCycle.Publishers} hosts, {PollCycle.Parallelism} at a time"));
         output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB (managed heap {Memory.ManagedHeapMb:0.0} MB, GC committed {Memory.GcCommittedMb:0.0} MB, {(Memory.ServerGc ? "server" : "workstation")} GC, {Memory.GcLatencyMode})"));
         output.WriteLine();
@@ -77,6 +87,13 @@ public sealed record PipelineBenchResult
         foreach (var (name, stage) in Stages.Throughput)
         {
             output.WriteLine(string.Create(c, $"{name,-60} {stage.Count,7} {stage.MeanMs,9:0.00} {stage.P99Ms,9:0.00} {stage.TotalSeconds,9:0.000}"));
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"{"TIMELINE (throughput phase), ms from release",-60} {"ITEMS",7} {"ROUTED",9} {"DELIVERED",9}"));
+        foreach (var bucket in Throughput.Timeline)
+        {
+            output.WriteLine(string.Create(c, $"{bucket.AtMs,-60} {bucket.ItemsProcessed,7} {bucket.Routed,9} {bucket.Delivered,9}"));
         }
 
         output.WriteLine();
@@ -89,6 +106,15 @@ public sealed record PipelineBenchResult
         foreach (var problem in Problems)
         {
             output.WriteLine(string.Create(c, $"PROBLEM: {problem}"));
+        }
+    }
+
+    private static void WriteLoad(TextWriter output, string phase, MachineLoad? load)
+    {
+        if (load is not null)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"busy cores, {phase}: machine {load.MachineBusyCores:0.00} of {load.Processors}, this process {load.ProcessCores:0.00}, the rest (broker…) {load.OtherCores:0.00}"));
         }
     }
 }
@@ -129,7 +155,14 @@ public sealed record PollCycleSummary(
 /// rates, it hardly moves with what else runs on the machine.
 /// </param>
 public sealed record ThroughputSummary(
-    int Alerts, int Delivered, int DistinctAlertIds, double Seconds, double CpuMsPerAlert, long JitMethods, double JitMs);
+    int Alerts, int Delivered, int DistinctAlertIds, double Seconds, double CpuMsPerAlert, long JitMethods, double JitMs)
+{
+    /// <summary>How busy the machine was from the release of the alerts to the last webhook; null where /proc/stat cannot be read.</summary>
+    public MachineLoad? Machine { get; init; }
+
+    /// <summary>What each step finished per <see cref="StageTimeline.BucketWidth"/> from the release of the alerts.</summary>
+    public IReadOnlyList<TimelineBucket> Timeline { get; init; } = [];
+}
 
 /// <summary>How long the warm-up went on: until a round of alerts compiled fewer than a handful of methods.</summary>
 public sealed record WarmUpSummary(int Rounds, int Alerts, long JitMethodsInLastRound);

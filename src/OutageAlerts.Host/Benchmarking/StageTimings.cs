@@ -13,8 +13,19 @@ public sealed record StageSummary(int Count, double MeanMs, double P50Ms, double
 /// </summary>
 internal sealed class StageTimings : IDisposable
 {
+    private const string ProcessItem = "process item";
+    private const string RouteAlert = "route alert";
+
+    private readonly TimeProvider _time;
     private readonly ActivityListener _listener;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _durations = new(StringComparer.Ordinal);
+
+    // Keyed by source and name, formatted only when summarised: the listener runs on the service's hot path.
+    private readonly ConcurrentDictionary<(string Source, string Name), ConcurrentQueue<double>> _durations = new();
+
+    // When each item's processing and each alert's routing ended, on the harness's clock (the receiver's arrivals
+    // are on it too), for the timeline of a phase.
+    private readonly ConcurrentQueue<long> _itemsEnded = new();
+    private readonly ConcurrentQueue<long> _routesEnded = new();
 
     // Where one alert's path starts each step, for the latency breakdown: by item id (process item), by the span id
     // of its process item (so that a publish finds its item), and by alert id (route, deliver).
@@ -25,8 +36,9 @@ internal sealed class StageTimings : IDisposable
     private readonly ConcurrentDictionary<string, DateTime> _delivered = new(StringComparer.Ordinal);
     private volatile bool _recording;
 
-    public StageTimings()
+    public StageTimings(TimeProvider time)
     {
+        _time = time;
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name.StartsWith("OutageAlerts", StringComparison.Ordinal) || source.Name.StartsWith("MassTransit", StringComparison.Ordinal),
@@ -45,6 +57,8 @@ internal sealed class StageTimings : IDisposable
         _published.Clear();
         _routed.Clear();
         _delivered.Clear();
+        _itemsEnded.Clear();
+        _routesEnded.Clear();
         _recording = true;
     }
 
@@ -90,8 +104,21 @@ internal sealed class StageTimings : IDisposable
     {
         _recording = false;
         return _durations
-            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .ToDictionary(kv => kv.Key, kv => Summarise([.. kv.Value]), StringComparer.Ordinal);
+            .Select(kv => (Name: $"{kv.Key.Source}: {kv.Key.Name}", Durations: kv.Value))
+            .OrderBy(x => x.Name, StringComparer.Ordinal)
+            .ToDictionary(x => x.Name, x => Summarise([.. x.Durations]), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Items processed, alerts routed and webhooks received per <see cref="StageTimeline.BucketWidth"/> since
+    /// <paramref name="started"/>, from what was recorded since <see cref="Start"/>.
+    /// </summary>
+    /// <param name="started">A timestamp of the <see cref="TimeProvider"/> given to the constructor.</param>
+    /// <param name="arrivals">When each webhook of the phase was read by the receiver, on the same clock.</param>
+    public IReadOnlyList<TimelineBucket> Timeline(long started, IEnumerable<long> arrivals)
+    {
+        IEnumerable<TimeSpan> Offsets(IEnumerable<long> stamps) => stamps.Select(stamp => _time.GetElapsedTime(started, stamp));
+        return StageTimeline.Build(StageTimeline.BucketWidth, Offsets(_itemsEnded), Offsets(_routesEnded), Offsets(arrivals));
     }
 
     public void Dispose() => _listener.Dispose();
@@ -103,8 +130,21 @@ internal sealed class StageTimings : IDisposable
             return;
         }
 
-        var name = activity.OperationName.StartsWith("poll ", StringComparison.Ordinal) ? "poll" : activity.OperationName;
-        _durations.GetOrAdd($"{activity.Source.Name}: {name}", _ => new()).Enqueue(activity.Duration.TotalMilliseconds);
+        var name = activity.OperationName;
+        if (name == ProcessItem)
+        {
+            _itemsEnded.Enqueue(_time.GetTimestamp());
+        }
+        else if (name == RouteAlert)
+        {
+            _routesEnded.Enqueue(_time.GetTimestamp());
+        }
+        else if (name.StartsWith("poll ", StringComparison.Ordinal))
+        {
+            name = "poll";
+        }
+
+        _durations.GetOrAdd((activity.Source.Name, name), static _ => new()).Enqueue(activity.Duration.TotalMilliseconds);
         Milestone(activity);
     }
 
@@ -112,7 +152,7 @@ internal sealed class StageTimings : IDisposable
     {
         switch (activity.OperationName)
         {
-            case "process item" when activity.GetTagItem("outagealerts.item.id") is string itemId:
+            case ProcessItem when activity.GetTagItem("outagealerts.item.id") is string itemId:
                 _itemStarted.TryAdd(itemId, activity.StartTimeUtc);
                 _itemOfSpan.TryAdd(activity.SpanId, itemId);
                 break;
@@ -120,7 +160,7 @@ internal sealed class StageTimings : IDisposable
                 && _itemOfSpan.TryGetValue(activity.ParentSpanId, out var item):
                 _published.TryAdd(alertId, (item, activity.StartTimeUtc));
                 break;
-            case "route alert" when activity.GetTagItem("outagealerts.alert.id") is string alertId:
+            case RouteAlert when activity.GetTagItem("outagealerts.alert.id") is string alertId:
                 _routed.TryAdd(alertId, activity.StartTimeUtc);
                 break;
             case "deliver webhook" when activity.GetTagItem("outagealerts.alert.id") is string alertId:

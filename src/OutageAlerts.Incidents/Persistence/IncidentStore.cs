@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using OutageAlerts.Contracts;
 using OutageAlerts.Incidents.Correlation;
 using OutageAlerts.Storage;
@@ -103,14 +102,25 @@ internal sealed class IncidentStore(IStore store)
     private readonly ReportFactsCache _facts = new();
 
     /// <summary>Runs <paramref name="work"/> in a transaction that holds the incidents lock, and commits it.</summary>
-    public async Task<T> InTransactionAsync<T>(Func<IncidentSession, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await BeginLockedAsync(connection, cancellationToken);
-        var result = await work(new IncidentSession(connection, transaction, store.Provider, _facts, cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
+    /// <remarks>
+    /// On SQLite the store's one writer runs it: its transactions begin IMMEDIATE, so the write lock is held before the
+    /// candidates are read, and correlations of the process run one after the other, sharing a commit when several
+    /// queue (each in a savepoint, so one that fails is rolled back alone). On PostgreSQL an advisory lock makes
+    /// replicas correlate one at a time.
+    /// </remarks>
+    public Task<T> InTransactionAsync<T>(Func<IncidentSession, Task<T>> work, CancellationToken cancellationToken) =>
+        store.WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                if (store.Provider == StoreProvider.Postgres)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "SELECT pg_advisory_xact_lock(@key)", new { key = LockKey }, transaction, cancellationToken: ct));
+                }
+
+                return await work(new IncidentSession(connection, transaction, store.Provider, _facts, ct));
+            },
+            cancellationToken);
 
     /// <summary>When the next held or deferred message falls due (or an unconfirmed release is retried), if any.</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
@@ -127,14 +137,14 @@ internal sealed class IncidentStore(IStore store)
     }
 
     /// <summary>Marks a released version as published, so it is not released again.</summary>
-    public async Task ConfirmReleasedAsync(string alertId, int version, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE incident_versions SET release_pending_until = NULL WHERE alert_id = @alertId AND version = @version",
-            new { alertId, version = (long)version },
-            cancellationToken: cancellationToken));
-    }
+    public Task ConfirmReleasedAsync(string alertId, int version, CancellationToken cancellationToken) =>
+        store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE incident_versions SET release_pending_until = NULL WHERE alert_id = @alertId AND version = @version",
+                new { alertId, version = (long)version },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
 
     /// <summary>Every published version of an alert, oldest first.</summary>
     public async Task<IReadOnlyList<Alert>> VersionsAsync(string alertId, CancellationToken cancellationToken)
@@ -145,20 +155,6 @@ internal sealed class IncidentStore(IStore store)
             new { alertId },
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => JsonSerializer.Deserialize<Alert>(r, Json)!)];
-    }
-
-    private async Task<DbTransaction> BeginLockedAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        if (store.Provider == StoreProvider.Postgres)
-        {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "SELECT pg_advisory_xact_lock(@key)", new { key = LockKey }, transaction, cancellationToken: cancellationToken));
-            return transaction;
-        }
-
-        // Not deferred: BEGIN IMMEDIATE takes the write lock before the candidates are read.
-        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
     }
 }
 

@@ -36,15 +36,17 @@ public sealed class FeedPollClaims(IStore store, TimeProvider time, bool enabled
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var claimed = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            """
-            INSERT INTO feed_poll_claims (feed, claimed_at) VALUES (@Feed, @Now)
-            ON CONFLICT (feed) DO UPDATE SET claimed_at = @Now WHERE feed_poll_claims.claimed_at <= @FreeAfter
-            RETURNING claimed_at
-            """,
-            new { Feed = feed, Now = now, FreeAfter = now - (long)(interval.TotalMilliseconds * ClaimFraction) },
-            cancellationToken: cancellationToken));
+        var claimed = await store.WriteAsync(
+            (connection, transaction, ct) => connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                """
+                INSERT INTO feed_poll_claims (feed, claimed_at) VALUES (@Feed, @Now)
+                ON CONFLICT (feed) DO UPDATE SET claimed_at = @Now WHERE feed_poll_claims.claimed_at <= @FreeAfter
+                RETURNING claimed_at
+                """,
+                new { Feed = feed, Now = now, FreeAfter = now - (long)(interval.TotalMilliseconds * ClaimFraction) },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         return claimed is not null;
     }
 }

@@ -64,27 +64,27 @@ internal sealed class IngestionStore(IStore store)
         return [.. rows.Select(r => r.ToState())];
     }
 
-    public async Task SaveFeedAsync(FeedState state, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO feed_state (feed, etag, last_modified, last_polled, last_success, last_error,
-                                    consecutive_failures, consecutive_parse_failures, polls, status, status_reason,
-                                    next_poll_after)
-            VALUES (@Feed, @ETag, @LastModified, @LastPolled, @LastSuccess, @LastError,
-                    @ConsecutiveFailures, @ConsecutiveParseFailures, @Polls, @Status, @StatusReason, @NextPollAfter)
-            ON CONFLICT (feed) DO UPDATE SET
-                etag = excluded.etag, last_modified = excluded.last_modified, last_polled = excluded.last_polled,
-                last_success = excluded.last_success, last_error = excluded.last_error,
-                consecutive_failures = excluded.consecutive_failures,
-                consecutive_parse_failures = excluded.consecutive_parse_failures, polls = excluded.polls,
-                status = excluded.status, status_reason = excluded.status_reason,
-                next_poll_after = excluded.next_poll_after
-            """,
-            FeedStateRow.From(state),
-            cancellationToken: cancellationToken));
-    }
+    public Task SaveFeedAsync(FeedState state, CancellationToken cancellationToken) =>
+        store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO feed_state (feed, etag, last_modified, last_polled, last_success, last_error,
+                                        consecutive_failures, consecutive_parse_failures, polls, status, status_reason,
+                                        next_poll_after)
+                VALUES (@Feed, @ETag, @LastModified, @LastPolled, @LastSuccess, @LastError,
+                        @ConsecutiveFailures, @ConsecutiveParseFailures, @Polls, @Status, @StatusReason, @NextPollAfter)
+                ON CONFLICT (feed) DO UPDATE SET
+                    etag = excluded.etag, last_modified = excluded.last_modified, last_polled = excluded.last_polled,
+                    last_success = excluded.last_success, last_error = excluded.last_error,
+                    consecutive_failures = excluded.consecutive_failures,
+                    consecutive_parse_failures = excluded.consecutive_parse_failures, polls = excluded.polls,
+                    status = excluded.status, status_reason = excluded.status_reason,
+                    next_poll_after = excluded.next_poll_after
+                """,
+                FeedStateRow.From(state),
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
 
     /// <summary>
     /// Operator action: returns a paused, backing-off or disabled feed to the schedule at its next trigger, with the
@@ -92,15 +92,17 @@ internal sealed class IngestionStore(IStore store)
     /// </summary>
     public async Task<bool> ResumeFeedAsync(string feed, string reason, CancellationToken cancellationToken)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE feed_state SET status = @status, status_reason = @reason, next_poll_after = NULL,
-                                  consecutive_failures = 0, consecutive_parse_failures = 0
-            WHERE feed = @feed
-            """,
-            new { feed, reason, status = nameof(FeedStatus.Active) },
-            cancellationToken: cancellationToken));
+        var updated = await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE feed_state SET status = @status, status_reason = @reason, next_poll_after = NULL,
+                                      consecutive_failures = 0, consecutive_parse_failures = 0
+                WHERE feed = @feed
+                """,
+                new { feed, reason, status = nameof(FeedStatus.Active) },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
         return updated > 0;
     }
 
@@ -129,17 +131,17 @@ internal sealed class IngestionStore(IStore store)
         return seen;
     }
 
-    public async Task MarkSeenAsync(string itemKey, string feed, DateTimeOffset at, string? alertId, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @at, @alertId)
-            ON CONFLICT (item_key) DO NOTHING
-            """,
-            new { itemKey, feed, at = at.ToUnixTimeMilliseconds(), alertId },
-            cancellationToken: cancellationToken));
-    }
+    public Task MarkSeenAsync(string itemKey, string feed, DateTimeOffset at, string? alertId, CancellationToken cancellationToken) =>
+        store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @at, @alertId)
+                ON CONFLICT (item_key) DO NOTHING
+                """,
+                new { itemKey, feed, at = at.ToUnixTimeMilliseconds(), alertId },
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
 
     /// <summary>
     /// Records several processed items in one transaction: a poll's items, once their alerts are confirmed, cost one
@@ -153,17 +155,16 @@ internal sealed class IngestionStore(IStore store)
         }
 
         var firstSeen = at.ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @firstSeen, @alertId)
-            ON CONFLICT (item_key) DO NOTHING
-            """,
-            items.Select(i => new { itemKey = i.ItemKey, feed, firstSeen, alertId = i.AlertId }),
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+        await store.WriteAsync(
+            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @firstSeen, @alertId)
+                ON CONFLICT (item_key) DO NOTHING
+                """,
+                items.Select(i => new { itemKey = i.ItemKey, feed, firstSeen, alertId = i.AlertId }),
+                transaction,
+                cancellationToken: ct)),
+            cancellationToken);
     }
 
     private sealed class FeedStateRow

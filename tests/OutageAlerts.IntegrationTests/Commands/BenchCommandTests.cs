@@ -29,6 +29,15 @@ public sealed class BenchCommandTests
         var ratio = Positive(root, "ratio");
         Assert.Equal(alertsPerSecond / rawPerSecond, ratio, tolerance: 0.001 + (0.01 * ratio));
 
+        var raw = root.GetProperty("rawRabbitMq");
+        var pipelinedPerSecond = Positive(raw, "pipelinedPerSecond");
+        Assert.True(raw.GetProperty("pipelinedWindow").GetInt32() >= 1);
+        Assert.Equal(40 / Positive(raw, "pipelinedSeconds"), pipelinedPerSecond, tolerance: 0.05 + (0.001 * pipelinedPerSecond));
+        var pipelinedRatio = Positive(root, "pipelinedRatio");
+        Assert.Equal(alertsPerSecond / pipelinedPerSecond, pipelinedRatio, tolerance: 0.001 + (0.01 * pipelinedRatio));
+        AssertLoad(raw.GetProperty("machine"));
+        AssertLoad(raw.GetProperty("pipelinedMachine"));
+
         var latency = root.GetProperty("fetchToWebhookMs");
         var p50 = Positive(latency, "p50");
         var p95 = Positive(latency, "p95");
@@ -50,6 +59,15 @@ public sealed class BenchCommandTests
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
         Assert.Equal(40, root.GetProperty("rawRabbitMq").GetProperty("messages").GetInt32());
         Assert.True(throughput.GetProperty("jitMethods").GetInt64() >= 0);
+        AssertLoad(throughput.GetProperty("machine"));
+
+        // Every alert of the burst is processed, routed and delivered once, each in some bucket of 250 ms from the release.
+        var timeline = throughput.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.NotEmpty(timeline);
+        Assert.Equal(Enumerable.Range(0, timeline.Count).Select(i => i * 250), timeline.Select(b => b.GetProperty("atMs").GetInt32()));
+        Assert.Equal(40, timeline.Sum(b => b.GetProperty("itemsProcessed").GetInt32()));
+        Assert.Equal(40, timeline.Sum(b => b.GetProperty("routed").GetInt32()));
+        Assert.Equal(40, timeline.Sum(b => b.GetProperty("delivered").GetInt32()));
         var steps = root.GetProperty("latencyBreakdown").EnumerateObject().ToList();
         Assert.Equal(5, steps.Count);
         Assert.All(steps, step => Assert.InRange(step.Value.GetProperty("count").GetInt32(), 1, 40));
@@ -70,6 +88,24 @@ public sealed class BenchCommandTests
         Assert.Equal(2, exit);
         Assert.Empty(stdout.Trim());
         Assert.Contains("ConnectionStrings:RabbitMq", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Null where /proc/stat cannot be read; otherwise non-negative, and the machine at least as busy as the rest of it.</summary>
+    private static void AssertLoad(JsonElement load)
+    {
+        if (load.ValueKind == JsonValueKind.Null)
+        {
+            Assert.False(OperatingSystem.IsLinux(), "on Linux /proc/stat is readable, so the load should be there");
+            return;
+        }
+
+        Positive(load, "seconds");
+        var machine = load.GetProperty("machineBusyCores").GetDouble();
+        var process = load.GetProperty("processCores").GetDouble();
+        var other = load.GetProperty("otherCores").GetDouble();
+        Assert.True(machine >= 0 && process >= 0 && other >= 0, $"machine {machine}, process {process}, other {other}");
+        Assert.Equal(Math.Max(0, machine - process), other, tolerance: 0.0015);
+        Assert.Equal(Environment.ProcessorCount, load.GetProperty("processors").GetInt32());
     }
 
     private static double Positive(JsonElement parent, string name)
