@@ -31,6 +31,7 @@ public static class IncidentsServiceCollectionExtensions
         services.AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema);
         services.AddStoreMigration(IncidentStore.CandidatesIndexMigrationId, IncidentStore.CandidatesIndexSchema);
         services.AddStoreMigration(IncidentStore.PublishedIndexMigrationId, IncidentStore.PublishedIndexSchema);
+        services.AddStoreMigration(IncidentStore.ActivityIndexMigrationId, IncidentStore.ActivityIndexSchema);
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentCorrelator, IncidentCorrelator>();
         return services;

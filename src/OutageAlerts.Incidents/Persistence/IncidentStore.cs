@@ -94,6 +94,15 @@ internal sealed class IncidentStore(IStore store)
         CREATE INDEX ix_incidents_published ON incidents (last_published, first_published, last_activity);
         """;
 
+    public const string ActivityIndexMigrationId = "0204-drop-incidents-activity-index";
+
+    /// <summary>
+    /// No query reads <c>ix_incidents_activity</c> since <c>0203</c> (the candidate query keeps SQLite off it), yet every
+    /// new incident and every report that joins one rewrote a leaf of it: one more page per correlation to write
+    /// (issue 10: ~28 pages per alert).
+    /// </summary>
+    public const string ActivityIndexSchema = "DROP INDEX IF EXISTS ix_incidents_activity;";
+
     // Any constant works; every replica must use the same one.
     private const long LockKey = 0x4F_41_49_6E_63_69_64;
 

@@ -61,6 +61,24 @@ public sealed class IncidentStoreTests
     [Theory]
     [InlineData(StoreProvider.Sqlite)]
     [InlineData(StoreProvider.Postgres)]
+    public async Task Migrations_All_DropTheUnreadActivityIndexAndKeepTheOthers(StoreProvider provider)
+    {
+        // Regression (issue 10): an index no query reads still costs a page write for every incident written.
+        await using var testStore = await TestStore.CreateAsync(provider);
+        await using var services = testStore.BuildServices(AllMigrations);
+        await using var connection = await services.GetRequiredService<IStore>().OpenAsync();
+        var indexes = (await connection.QueryAsync<string>(provider == StoreProvider.Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents'"
+            : "SELECT indexname FROM pg_indexes WHERE tablename = 'incidents'")).ToList();
+
+        Assert.DoesNotContain("ix_incidents_activity", indexes);
+        Assert.Contains("ix_incidents_published", indexes);
+        Assert.Contains("ix_incidents_due", indexes);
+    }
+
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
     public async Task FindCandidatesAsync_ManyRecentlyActiveIncidents_ReturnsOnlyThoseOverlappingTheWindowAndOpen(StoreProvider provider)
     {
         await using var testStore = await TestStore.CreateAsync(provider);
@@ -91,5 +109,6 @@ public sealed class IncidentStoreTests
         .AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema)
         .AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema)
         .AddStoreMigration(IncidentStore.CandidatesIndexMigrationId, IncidentStore.CandidatesIndexSchema)
-        .AddStoreMigration(IncidentStore.PublishedIndexMigrationId, IncidentStore.PublishedIndexSchema);
+        .AddStoreMigration(IncidentStore.PublishedIndexMigrationId, IncidentStore.PublishedIndexSchema)
+        .AddStoreMigration(IncidentStore.ActivityIndexMigrationId, IncidentStore.ActivityIndexSchema);
 }
