@@ -57,6 +57,11 @@ public sealed partial class FeedFetcher(
                 $"Waited {_options.Timeout.TotalSeconds:0.#} s for one of the {_options.MaxConcurrentFetchesPerHost} fetch slots for host {request.Url.Host} (OutageAlerts:FeedFetching:MaxConcurrentFetchesPerHost).");
         }
 
+        if (request.Claim is { } claim && !await claim(cancellationToken))
+        {
+            return Abandoned(request.Url);
+        }
+
         // The resilience pipeline bounds the attempts up to the headers; this bounds the whole fetch, body included.
         using var budget = new CancellationTokenSource(_options.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
@@ -158,6 +163,11 @@ public sealed partial class FeedFetcher(
 
     private async Task<FetchResult> ReadFileAsync(FetchRequest request, CancellationToken cancellationToken)
     {
+        if (request.Claim is { } claim && !await claim(cancellationToken))
+        {
+            return Abandoned(request.Url);
+        }
+
         var path = request.Url.LocalPath;
         try
         {
@@ -260,6 +270,8 @@ public sealed partial class FeedFetcher(
     private FetchResult TooLarge(Uri url, int? status) =>
         Failure(url, $"The body is larger than the {_options.MaxBodyBytes} bytes allowed (OutageAlerts:FeedFetching:MaxBodyBytes).", status);
 
+    private static FetchResult Abandoned(Uri url) => new() { Status = FetchStatus.Abandoned, Url = url };
+
     private static FetchResult Failure(Uri url, string error, int? status = null, TimeSpan? retryAfter = null) => new()
     {
         Status = FetchStatus.Failed,
@@ -276,6 +288,7 @@ public sealed partial class FeedFetcher(
             FetchStatus.Ok => "ok",
             FetchStatus.NotModified => "not_modified",
             FetchStatus.Gone => "gone",
+            FetchStatus.Abandoned => "abandoned",
             _ => "failed",
         };
         FeedsTelemetry.Fetches.Add(1, new KeyValuePair<string, object?>("status", status));
@@ -296,6 +309,9 @@ public sealed partial class FeedFetcher(
                 break;
             case FetchStatus.Gone:
                 LogGone(logger, requested);
+                break;
+            case FetchStatus.Abandoned:
+                // The caller says why (another replica polls the feed); nothing went out.
                 break;
             default:
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);

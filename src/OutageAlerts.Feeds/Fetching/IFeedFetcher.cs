@@ -9,7 +9,14 @@ public interface IFeedFetcher
 /// <param name="Url">http, https or file URL.</param>
 /// <param name="ETag">Validator from the previous successful fetch, sent as If-None-Match.</param>
 /// <param name="LastModified">Validator from the previous successful fetch, sent as If-Modified-Since.</param>
-public sealed record FetchRequest(Uri Url, string? ETag = null, DateTimeOffset? LastModified = null);
+/// <param name="Claim">
+/// Asked once the host's fetch slot is held, right before the request goes out; false abandons the fetch
+/// (<see cref="FetchStatus.Abandoned"/>, nothing sent). Replicas claim a poll here rather than before queueing for the
+/// slot: a claim taken before a long wait let another replica's next, on-time claim succeed while the first fetch had
+/// not been sent yet, and the feed was then fetched twice within a fraction of its interval.
+/// </param>
+public sealed record FetchRequest(
+    Uri Url, string? ETag = null, DateTimeOffset? LastModified = null, Func<CancellationToken, Task<bool>>? Claim = null);
 
 public enum FetchStatus
 {
@@ -24,6 +31,9 @@ public enum FetchStatus
 
     /// <summary>Anything else: network error, timeout, non-success status, oversized body.</summary>
     Failed,
+
+    /// <summary>The request's <see cref="FetchRequest.Claim"/> said no: nothing was sent.</summary>
+    Abandoned,
 }
 
 /// <summary>The outcome of one fetch. Never throws for remote failures; <see cref="Error"/> says what went wrong.</summary>

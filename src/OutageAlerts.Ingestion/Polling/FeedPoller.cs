@@ -49,14 +49,18 @@ internal sealed partial class FeedPoller(
             return Record(PollOutcome.Deferred, activity, feed);
         }
 
-        if (!await claims.TryClaimAsync(feed.Name, feed.Interval, cancellationToken))
+        // With replicas, the poll is claimed once the fetcher holds its slot for the host, just before it sends: a
+        // claim taken before the wait for that slot could be a second old by the time the request went out, and the
+        // next replica's on-time claim would then fetch the feed again right after it.
+        Func<CancellationToken, Task<bool>>? claim = claims.Enabled ? ct => claims.TryClaimAsync(feed.Name, feed.Interval, ct) : null;
+        var started = timeProvider.GetTimestamp();
+        var fetched = await fetcher.FetchAsync(new FetchRequest(feed.ResolvedUrl!, state.ETag, state.LastModified, claim), cancellationToken);
+        if (fetched.Status == FetchStatus.Abandoned)
         {
             LogPollClaimedElsewhere(feed.Name);
             return Record(PollOutcome.Deferred, activity, feed);
         }
 
-        var started = timeProvider.GetTimestamp();
-        var fetched = await fetcher.FetchAsync(new FetchRequest(feed.ResolvedUrl!, state.ETag, state.LastModified), cancellationToken);
         IngestionTelemetry.FetchDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outagealerts.feed.name", feed.Name));
         state = state with { LastPolled = now, Polls = state.Polls + 1 };
 

@@ -222,6 +222,51 @@ public sealed class FeedFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchAsync_ClaimRefused_SendsNothingAndReturnsAbandoned()
+    {
+        var asked = 0;
+        var request = new FetchRequest(_server.Url("/counted?feed=claimed"), Claim: _ =>
+        {
+            Interlocked.Increment(ref asked);
+            return Task.FromResult(false);
+        });
+
+        var result = await CreateFetcher().FetchAsync(request, CancellationToken.None);
+
+        Assert.Equal(FetchStatus.Abandoned, result.Status);
+        Assert.Equal(1, asked);
+        Assert.Equal(0, _server.HitCount("/counted"));
+    }
+
+    [Fact]
+    public async Task FetchAsync_ClaimWhileAnotherFetchHoldsTheHostsOnlySlot_IsAskedOnlyOnceTheSlotIsFree()
+    {
+        // Regression (scale-out): a replica claimed its poll and then queued for the host's slot; by the time it sent,
+        // another replica's next claim was due, and both fetched the feed within half a second.
+        var fetcher = CreateFetcher(("MaxConcurrentFetchesPerHost", "1"));
+        var first = fetcher.FetchAsync(new FetchRequest(_server.Url("/counted?feed=first")), CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Volatile.Read(ref _inFlight) == 0 && !first.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        var inFlightWhenAsked = -1;
+        var second = await fetcher.FetchAsync(
+            new FetchRequest(_server.Url("/counted?feed=second"), Claim: _ =>
+            {
+                inFlightWhenAsked = Volatile.Read(ref _inFlight);
+                return Task.FromResult(true);
+            }),
+            CancellationToken.None);
+
+        Assert.Equal(FetchStatus.Ok, (await first).Status);
+        Assert.Equal(FetchStatus.Ok, second.Status);
+        Assert.Equal(0, inFlightWhenAsked);
+        Assert.Equal(2, _server.HitCount("/counted"));
+    }
+
+    [Fact]
     public async Task FetchAsync_FileUrl_ReadsFromDisk()
     {
         var path = Path.Combine(Path.GetTempPath(), $"outagealerts-feed-{Guid.NewGuid():N}.xml");

@@ -14,6 +14,7 @@ using OutageAlerts.Feeds.Fetching;
 using OutageAlerts.Ingestion.Configuration;
 using OutageAlerts.Ingestion.Polling;
 using OutageAlerts.Ingestion.State;
+using OutageAlerts.Storage;
 using OutageAlerts.Testing;
 
 namespace OutageAlerts.Ingestion.Tests.Polling;
@@ -61,6 +62,33 @@ public sealed class FeedPollerHttpTests : IAsyncLifetime
         await _server.DisposeAsync();
         await _store.DisposeAsync();
         File.Delete(_secretPath);
+    }
+
+    [Fact]
+    public async Task PollAsync_PollClaimedByAnotherReplica_DefersWithoutSendingARequest()
+    {
+        await using var replica = BuildServices(replicas: true);
+        var feed = FeedFor("/plain");
+        var other = new FeedPollClaims(replica.GetRequiredService<IStore>(), _time, enabled: true);
+        Assert.True(await other.TryClaimAsync(feed.Name, feed.Interval, CancellationToken.None));
+
+        await using var scope = replica.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<FeedPoller>().PollAsync(feed, CancellationToken.None);
+
+        Assert.Equal(PollOutcome.Deferred, outcome);
+        Assert.DoesNotContain(_server.Requests, r => r.Path == "/plain");
+    }
+
+    [Fact]
+    public async Task PollAsync_ReplicaWinsTheClaim_Fetches()
+    {
+        await using var replica = BuildServices(replicas: true);
+
+        await using var scope = replica.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<FeedPoller>().PollAsync(FeedFor("/plain"), CancellationToken.None);
+
+        Assert.Equal(PollOutcome.Ok, outcome);
+        Assert.Contains(_server.Requests, r => r.Path == "/plain");
     }
 
     [Fact]
@@ -177,7 +205,7 @@ public sealed class FeedPollerHttpTests : IAsyncLifetime
 
     private FeedOptions FeedFor(string path) => new() { Name = "local" + path.Replace('/', '-'), Url = _server.Url(path).ToString() };
 
-    private ServiceProvider BuildServices()
+    private ServiceProvider BuildServices(bool replicas = false)
     {
         var settings = new Dictionary<string, string?>(_store.Settings)
         {
@@ -198,6 +226,12 @@ public sealed class FeedPollerHttpTests : IAsyncLifetime
             TimeProvider.System,
             provider.GetRequiredService<ILogger<FeedFetcher>>()));
         services.AddSingleton(_classifier).AddSingleton(_bus);
+        if (replicas)
+        {
+            // As with a clustered scheduler: polls are claimed in the store.
+            services.AddSingleton(provider => new FeedPollClaims(provider.GetRequiredService<IStore>(), _time, enabled: true));
+        }
+
         return services.BuildServiceProvider();
     }
 
@@ -268,6 +302,9 @@ public sealed class FeedPollerHttpTests : IAsyncLifetime
                 break;
             case "/empty":
                 response.ContentType = "application/rss+xml";
+                break;
+            case "/plain":
+                await WriteAsync(response, Rss("p1", "Quiet day in the valley"));
                 break;
             default:
                 response.StatusCode = StatusCodes.Status404NotFound;
