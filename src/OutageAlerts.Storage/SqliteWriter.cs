@@ -55,6 +55,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private Thread? _thread;
     private Thread? _checkpointer;
     private SqliteConnection? _connection;
+    private Savepoints? _savepoints;
     private int _commitsSinceCheckpoint;
     private int _disposed;
 
@@ -112,7 +113,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             await Task.Run(() => checkpointer.Join(TimeSpan.FromSeconds(30)));
         }
 
-        _connection?.Dispose();
+        CloseConnection();
         _stopping.Dispose();
         _checkpointDue.Dispose();
     }
@@ -170,6 +171,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         try
         {
             var connection = _connection ??= _open();
+            var savepoints = _savepoints ??= new Savepoints(connection);
             using var transaction = connection.BeginTransaction(deferred: false);
             Running.Value = this;
             try
@@ -183,15 +185,15 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
                 {
                     foreach (var write in batch)
                     {
-                        transaction.Save(Savepoint);
+                        savepoints.Save(transaction);
                         if (write.Run(connection, transaction))
                         {
-                            transaction.Release(Savepoint);
+                            savepoints.Release(transaction);
                         }
                         else
                         {
-                            transaction.Rollback(Savepoint);
-                            transaction.Release(Savepoint);
+                            savepoints.RollBack(transaction);
+                            savepoints.Release(transaction);
                         }
                     }
                 }
@@ -216,8 +218,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             // timeout): nothing of the batch is written, so every write in it fails with this error. The connection
             // may be unusable; the next batch opens a new one.
             LogBatchFailed(ex, batch.Count);
-            _connection?.Dispose();
-            _connection = null;
+            CloseConnection();
             foreach (var write in batch)
             {
                 write.Fail(ex);
@@ -287,11 +288,67 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         }
     }
 
+    private void CloseConnection()
+    {
+        _savepoints?.Dispose();
+        _savepoints = null;
+        _connection?.Dispose();
+        _connection = null;
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite checkpoint failed; it is tried again")]
     private partial void LogCheckpointFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} store writes could not be committed; each of them fails")]
     private partial void LogBatchFailed(Exception exception, int count);
+
+    /// <summary>
+    /// The writer connection's kept statements: the savepoint commands around each write of a shared commit
+    /// (SqliteTransaction.Save and Release prepare a new statement each time) and, through
+    /// <see cref="StoreStatement.KeepStatements"/>, the statements the writes themselves make.
+    /// </summary>
+    private sealed class Savepoints : IDisposable
+    {
+        private readonly SqliteCommand _save;
+        private readonly SqliteCommand _release;
+        private readonly SqliteCommand _rollBack;
+        private readonly IDisposable _kept;
+
+        public Savepoints(SqliteConnection connection)
+        {
+            _save = Command(connection, $"SAVEPOINT \"{Savepoint}\"");
+            _release = Command(connection, $"RELEASE SAVEPOINT \"{Savepoint}\"");
+            _rollBack = Command(connection, $"ROLLBACK TO SAVEPOINT \"{Savepoint}\"");
+            _kept = StoreStatement.KeepStatements(connection);
+        }
+
+        public void Save(SqliteTransaction transaction) => Run(_save, transaction);
+
+        public void Release(SqliteTransaction transaction) => Run(_release, transaction);
+
+        public void RollBack(SqliteTransaction transaction) => Run(_rollBack, transaction);
+
+        public void Dispose()
+        {
+            _kept.Dispose();
+            _save.Dispose();
+            _release.Dispose();
+            _rollBack.Dispose();
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }
+
+        private static void Run(SqliteCommand command, SqliteTransaction transaction)
+        {
+            command.Transaction = transaction;
+            command.ExecuteNonQuery();
+        }
+    }
 
     private interface IWrite
     {

@@ -40,23 +40,28 @@ public sealed class AlertArchive(IStore store, TimeProvider time)
         var alert = delivery.Alert;
 
         // Built before the write is queued, so the writer's thread does not spend its time serialising.
-        var args = new
-        {
-            alert.AlertId, alert.Version, Kind = delivery.Kind.ToString(), delivery.CancelReason,
-            Severity = alert.Severity.ToString(), SentAt = alert.Sent.ToUnixTimeMilliseconds(),
-            StoredAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions),
-        };
+        var kind = delivery.Kind.ToString();
+        var severity = alert.Severity.ToString();
+        var storedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions);
         await store.WriteAsync(
-            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO delivery_alerts (alert_id, version, kind, cancel_reason, severity, sent_at, stored_at, payload)
-                VALUES (@AlertId, @Version, @Kind, @CancelReason, @Severity, @SentAt, @StoredAt, @Payload)
-                ON CONFLICT (alert_id, version) DO NOTHING
-                """,
-                args,
-                transaction,
-                cancellationToken: ct)),
+            (connection, transaction, ct) => StoreStatement.For(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO delivery_alerts (alert_id, version, kind, cancel_reason, severity, sent_at, stored_at, payload)
+                    VALUES (@AlertId, @Version, @Kind, @CancelReason, @Severity, @SentAt, @StoredAt, @Payload)
+                    ON CONFLICT (alert_id, version) DO NOTHING
+                    """)
+                .Bind("@AlertId", alert.AlertId)
+                .Bind("@Version", alert.Version)
+                .Bind("@Kind", kind)
+                .Bind("@CancelReason", delivery.CancelReason)
+                .Bind("@Severity", severity)
+                .Bind("@SentAt", alert.Sent.ToUnixTimeMilliseconds())
+                .Bind("@StoredAt", storedAt)
+                .Bind("@Payload", payload)
+                .ExecuteAsync(ct),
             cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using OutageAlerts.Delivery.Routing;
 using OutageAlerts.Delivery.Subscriptions;
@@ -98,21 +99,27 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var channelName = channel.ToString();
+        var kindName = kind.ToString();
         await store.WriteAsync(
-            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO delivery_log
-                    (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at)
-                VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Status, 0, @Now, @Now)
-                ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
-                """,
-                new
-                {
-                    key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
-                    Kind = kind.ToString(), Status = nameof(DeliveryStatus.Pending), Now = now,
-                },
-                transaction,
-                cancellationToken: ct)),
+            (connection, transaction, ct) => StoreStatement.For(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO delivery_log
+                        (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at)
+                    VALUES (@AlertId, @Version, @SubscriptionId, @Channel, @Recipient, @Kind, @Status, 0, @Now, @Now)
+                    ON CONFLICT (alert_id, version, subscription_id) DO NOTHING
+                    """)
+                .Bind("@AlertId", key.AlertId)
+                .Bind("@Version", key.Version)
+                .Bind("@SubscriptionId", key.SubscriptionId)
+                .Bind("@Channel", channelName)
+                .Bind("@Recipient", recipient)
+                .Bind("@Kind", kindName)
+                .Bind("@Status", nameof(DeliveryStatus.Pending))
+                .Bind("@Now", now)
+                .ExecuteAsync(ct),
             cancellationToken);
     }
 
@@ -125,6 +132,8 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var channelName = channel.ToString();
+        var kindName = kind.ToString();
 
         // One statement records the delivery if routing has not, counts the attempt and decides: a delivery that
         // another attempt finished in the meantime returns no row and is not resent, and neither does one that another
@@ -134,7 +143,9 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
         return await store.WriteAsync(
             async (connection, transaction, ct) =>
             {
-                var attempts = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                var attempts = await StoreStatement.For(
+                        connection,
+                        transaction,
                     """
                     INSERT INTO delivery_log
                         (alert_id, version, subscription_id, channel, recipient, kind, status, attempts, created_at, updated_at, attempt_until)
@@ -143,18 +154,21 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
                     DO UPDATE SET attempts = delivery_log.attempts + 1, status = @Pending, updated_at = @Now, attempt_until = @Until
                     WHERE delivery_log.status <> @Delivered AND (delivery_log.attempt_until IS NULL OR delivery_log.attempt_until < @Now)
                     RETURNING attempts
-                    """,
-                    new
-                    {
-                        key.AlertId, key.Version, key.SubscriptionId, Channel = channel.ToString(), Recipient = recipient,
-                        Kind = kind.ToString(), Now = now, Pending = nameof(DeliveryStatus.Pending),
-                        Delivered = nameof(DeliveryStatus.Delivered), Until = now + (long)AttemptLease.TotalMilliseconds,
-                    },
-                    transaction,
-                    cancellationToken: ct));
-                if (attempts is { } started)
+                    """)
+                    .Bind("@AlertId", key.AlertId)
+                    .Bind("@Version", key.Version)
+                    .Bind("@SubscriptionId", key.SubscriptionId)
+                    .Bind("@Channel", channelName)
+                    .Bind("@Recipient", recipient)
+                    .Bind("@Kind", kindName)
+                    .Bind("@Pending", nameof(DeliveryStatus.Pending))
+                    .Bind("@Now", now)
+                    .Bind("@Until", now + (long)AttemptLease.TotalMilliseconds)
+                    .Bind("@Delivered", nameof(DeliveryStatus.Delivered))
+                    .ScalarAsync(ct);
+                if (attempts is not null)
                 {
-                    return (int)started;
+                    return Convert.ToInt32(attempts, CultureInfo.InvariantCulture);
                 }
 
                 var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -385,22 +399,26 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     private async Task SetStatusAsync(DeliveryKey key, DeliveryStatus status, string? error, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var statusName = status.ToString();
+        var kept = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error;
         await store.WriteAsync(
-            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_log
-                SET status = @Status, last_error = COALESCE(@Error, last_error), updated_at = @Now, attempt_until = NULL,
-                    delivered_at = CASE WHEN @Status = @Delivered THEN @Now ELSE delivered_at END
-                WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
-                """,
-                new
-                {
-                    key.AlertId, key.Version, key.SubscriptionId, Status = status.ToString(), Now = now,
-                    Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
-                    Delivered = nameof(DeliveryStatus.Delivered),
-                },
-                transaction,
-                cancellationToken: ct)),
+            (connection, transaction, ct) => StoreStatement.For(
+                    connection,
+                    transaction,
+                    """
+                    UPDATE delivery_log
+                    SET status = @Status, last_error = COALESCE(@Error, last_error), updated_at = @Now, attempt_until = NULL,
+                        delivered_at = CASE WHEN @Status = @Delivered THEN @Now ELSE delivered_at END
+                    WHERE alert_id = @AlertId AND version = @Version AND subscription_id = @SubscriptionId
+                    """)
+                .Bind("@Status", statusName)
+                .Bind("@Error", kept)
+                .Bind("@Now", now)
+                .Bind("@Delivered", nameof(DeliveryStatus.Delivered))
+                .Bind("@AlertId", key.AlertId)
+                .Bind("@Version", key.Version)
+                .Bind("@SubscriptionId", key.SubscriptionId)
+                .ExecuteAsync(ct),
             cancellationToken);
     }
 

@@ -69,22 +69,16 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
         ArgumentNullException.ThrowIfNull(alert);
 
         // Built before the write is queued, so the writer's thread does not spend its time serialising.
-        var args = new
-        {
-            alert.AlertId,
-            alert.Version,
-            Kind = kind.ToString(),
-            CancelReason = kind == AlertEventKind.Cancelled ? cancelReason : null,
-            Severity = (int)alert.Severity,
-            Country = alert.Country?.ToUpperInvariant(),
-            Regions = JoinRegions(alert.Regions),
-            SentAt = alert.Sent.ToUnixTimeMilliseconds(),
-            RecordedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions),
-            Cancelled = nameof(AlertEventKind.Cancelled),
-        };
+        var kindName = kind.ToString();
+        var reason = kind == AlertEventKind.Cancelled ? cancelReason : null;
+        var country = alert.Country?.ToUpperInvariant();
+        var regions = JoinRegions(alert.Regions);
+        var recordedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions);
         var changed = await store.WriteAsync(
-            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
+            (connection, transaction, ct) => StoreStatement.For(
+                    connection,
+                    transaction,
                 """
                 INSERT INTO current_alerts
                     (alert_id, version, kind, cancel_reason, severity, country, regions, sent_at, recorded_at, payload)
@@ -97,10 +91,19 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
                        AND (current_alerts.kind <> @Cancelled OR excluded.kind = @Cancelled))
                    OR (excluded.version = current_alerts.version
                        AND excluded.kind = @Cancelled AND current_alerts.kind <> @Cancelled)
-                """,
-                args,
-                transaction,
-                cancellationToken: ct)),
+                """)
+                .Bind("@AlertId", alert.AlertId)
+                .Bind("@Version", alert.Version)
+                .Bind("@Kind", kindName)
+                .Bind("@CancelReason", reason)
+                .Bind("@Severity", (int)alert.Severity)
+                .Bind("@Country", country)
+                .Bind("@Regions", regions)
+                .Bind("@SentAt", alert.Sent.ToUnixTimeMilliseconds())
+                .Bind("@RecordedAt", recordedAt)
+                .Bind("@Payload", payload)
+                .Bind("@Cancelled", nameof(AlertEventKind.Cancelled))
+                .ExecuteAsync(ct),
             cancellationToken);
         return changed > 0;
     }

@@ -105,7 +105,7 @@ internal sealed partial class IncidentCorrelator(
         }
 
         var o = options.Value;
-        var candidates = await session.FindCandidatesAsync(now - o.QuietPeriod, facts.Published - o.CorrelationWindow, facts.Published + o.CorrelationWindow);
+        var candidates = await session.FindCandidatesAsync(now - o.QuietPeriod, facts.Published - o.CorrelationWindow, facts.Published + o.CorrelationWindow, o.MaxIncidentSpan);
         var reports = candidates.Count == 0 ? [] : await session.LoadReportsAsync([.. candidates.Select(c => c.Id)]);
         var match = BestMatch(facts, candidates, reports, o);
         if (match is null)

@@ -174,7 +174,8 @@ internal sealed class IncidentSession(
     /// <summary>The candidate query; its plan is pinned by a test.</summary>
     internal const string CandidatesSql = $"""
         SELECT {IncidentColumns} FROM incidents
-        WHERE last_published >= @from AND first_published <= @to AND +last_activity >= @openSince
+        WHERE last_published >= @from AND last_published <= @lastBefore AND first_published <= @to
+          AND +last_activity >= @openSince
         """;
 
     private const string IncidentColumns = """
@@ -199,16 +200,34 @@ internal sealed class IncidentSession(
         return row?.ToRecord();
     }
 
-    /// <summary>Open incidents with a report published between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Open incidents with a report published between <paramref name="from"/> and <paramref name="to"/>, of those that
+    /// span at most <paramref name="maxSpan"/> from their first report to their last.
+    /// </summary>
     /// <remarks>
+    /// <para>
     /// The unary plus keeps <c>last_activity</c> from being used as the index (SQLite and PostgreSQL alike): every
     /// incident is recently active under load, while few have a report published within the window.
+    /// </para>
+    /// <para>
+    /// The upper bound on <c>last_published</c> closes the index range. Without it, a report published before most
+    /// incidents (a backfill, a feed added with its archive, a late wire) ranged over every later incident in the
+    /// index, one per incident ever stored (issue 10: the load harness's reports go back in time). It excludes nothing
+    /// a report could join: an incident that overlaps the window and ends after <c>to + maxSpan</c> spans more than
+    /// <paramref name="maxSpan"/> already, and the matcher refuses any report that would make it span that long.
+    /// </para>
     /// </remarks>
-    public async Task<IReadOnlyList<IncidentRecord>> FindCandidatesAsync(DateTimeOffset openSince, DateTimeOffset from, DateTimeOffset to)
+    public async Task<IReadOnlyList<IncidentRecord>> FindCandidatesAsync(DateTimeOffset openSince, DateTimeOffset from, DateTimeOffset to, TimeSpan maxSpan)
     {
         var rows = await connection.QueryAsync<IncidentRow>(Command(
             CandidatesSql,
-            new { openSince = openSince.ToUnixTimeMilliseconds(), from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds() }));
+            new
+            {
+                openSince = openSince.ToUnixTimeMilliseconds(),
+                from = from.ToUnixTimeMilliseconds(),
+                to = to.ToUnixTimeMilliseconds(),
+                lastBefore = (to + maxSpan).ToUnixTimeMilliseconds(),
+            }));
         return [.. rows.Select(r => r.ToRecord())];
     }
 
@@ -284,61 +303,57 @@ internal sealed class IncidentSession(
     }
 
     public Task InsertIncidentAsync(IncidentRecord incident) =>
-        connection.ExecuteAsync(Command(
+        BindIncident(Statement(
             """
             INSERT INTO incidents (id, status, country, first_published, last_published, last_activity, version,
                                    last_sent, due_at, created_at, cancel_reason, hold_trace_parent, hold_trace_state)
             VALUES (@Id, @Status, @Country, @FirstPublished, @LastPublished, @LastActivity, @Version,
                     @LastSent, @DueAt, @CreatedAt, @CancelReason, @HoldTraceParent, @HoldTraceState)
-            """,
-            IncidentRow.From(incident)));
+            """), incident, update: false)
+            .ExecuteAsync(cancellationToken);
 
     public Task UpdateIncidentAsync(IncidentRecord incident) =>
-        connection.ExecuteAsync(Command(
+        BindIncident(Statement(
             """
             UPDATE incidents SET status = @Status, country = @Country, first_published = @FirstPublished,
                 last_published = @LastPublished, last_activity = @LastActivity, version = @Version,
                 last_sent = @LastSent, due_at = @DueAt, cancel_reason = @CancelReason,
                 hold_trace_parent = @HoldTraceParent, hold_trace_state = @HoldTraceState
             WHERE id = @Id
-            """,
-            IncidentRow.From(incident)));
+            """), incident, update: true)
+            .ExecuteAsync(cancellationToken);
 
     public Task InsertReportAsync(string incidentId, ReportFacts facts, IncidentOutcome outcome, int? version, DateTimeOffset receivedAt) =>
-        connection.ExecuteAsync(Command(
+        Statement(
             """
             INSERT INTO incident_reports (item_key, incident_id, published, received_at, outcome, version, facts)
             VALUES (@ItemKey, @incidentId, @published, @receivedAt, @outcome, @version, @facts)
-            """,
-            new
-            {
-                facts.ItemKey,
-                incidentId,
-                published = facts.Published.ToUnixTimeMilliseconds(),
-                receivedAt = receivedAt.ToUnixTimeMilliseconds(),
-                outcome = outcome.ToString(),
-                version = (long?)version,
-                facts = JsonSerializer.Serialize(facts, IncidentStore.Json),
-            }));
+            """)
+            .Bind("@ItemKey", facts.ItemKey)
+            .Bind("@incidentId", incidentId)
+            .Bind("@published", facts.Published.ToUnixTimeMilliseconds())
+            .Bind("@receivedAt", receivedAt.ToUnixTimeMilliseconds())
+            .Bind("@outcome", outcome.ToString())
+            .Bind("@version", version)
+            .Bind("@facts", JsonSerializer.Serialize(facts, IncidentStore.Json))
+            .ExecuteAsync(cancellationToken);
 
     /// <param name="pendingUntil">For a released held message: when to release it again unless confirmed.</param>
     public Task InsertVersionAsync(Alert alert, DateTimeOffset? pendingUntil = null, string? traceParent = null, string? traceState = null) =>
-        connection.ExecuteAsync(Command(
+        Statement(
             """
             INSERT INTO incident_versions (alert_id, version, msg_type, sent, alert, release_pending_until, trace_parent, trace_state)
             VALUES (@alertId, @version, @msgType, @sent, @json, @pendingUntil, @traceParent, @traceState)
-            """,
-            new
-            {
-                alertId = alert.AlertId,
-                version = (long)alert.Version,
-                msgType = alert.MsgType.ToString(),
-                sent = alert.Sent.ToUnixTimeMilliseconds(),
-                json = JsonSerializer.Serialize(alert, IncidentStore.Json),
-                pendingUntil = pendingUntil?.ToUnixTimeMilliseconds(),
-                traceParent,
-                traceState,
-            }));
+            """)
+            .Bind("@alertId", alert.AlertId)
+            .Bind("@version", alert.Version)
+            .Bind("@msgType", alert.MsgType.ToString())
+            .Bind("@sent", alert.Sent.ToUnixTimeMilliseconds())
+            .Bind("@json", JsonSerializer.Serialize(alert, IncidentStore.Json))
+            .Bind("@pendingUntil", pendingUntil?.ToUnixTimeMilliseconds())
+            .Bind("@traceParent", traceParent)
+            .Bind("@traceState", traceState)
+            .ExecuteAsync(cancellationToken);
 
     /// <summary>
     /// Released versions not confirmed by <paramref name="now"/>, oldest first; each is leased again until
@@ -366,6 +381,38 @@ internal sealed class IncidentSession(
 
     private CommandDefinition Command(string sql, object? parameters = null) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    /// <summary>For the statements every report runs: kept prepared on the SQLite writer's connection.</summary>
+    private StoreStatement Statement(string sql) => StoreStatement.For(connection, transaction, sql);
+
+    /// <summary>The incident's columns in the order of both statements; an update has the id last and no creation time.</summary>
+    private static StoreStatement BindIncident(StoreStatement statement, IncidentRecord r, bool update)
+    {
+        if (!update)
+        {
+            statement.Bind("@Id", r.Id);
+        }
+
+        statement
+            .Bind("@Status", r.Status.ToString())
+            .Bind("@Country", r.Country)
+            .Bind("@FirstPublished", r.FirstPublished.ToUnixTimeMilliseconds())
+            .Bind("@LastPublished", r.LastPublished.ToUnixTimeMilliseconds())
+            .Bind("@LastActivity", r.LastActivity.ToUnixTimeMilliseconds())
+            .Bind("@Version", r.Version)
+            .Bind("@LastSent", r.LastSent?.ToUnixTimeMilliseconds())
+            .Bind("@DueAt", r.DueAt?.ToUnixTimeMilliseconds());
+        if (!update)
+        {
+            statement.Bind("@CreatedAt", r.CreatedAt.ToUnixTimeMilliseconds());
+        }
+
+        statement
+            .Bind("@CancelReason", r.CancelReason)
+            .Bind("@HoldTraceParent", r.HoldTraceParent)
+            .Bind("@HoldTraceState", r.HoldTraceState);
+        return update ? statement.Bind("@Id", r.Id) : statement;
+    }
 
     private sealed class ReportRow
     {
@@ -409,23 +456,6 @@ internal sealed class IncidentSession(
         public string? CancelReason { get; set; }
         public string? HoldTraceParent { get; set; }
         public string? HoldTraceState { get; set; }
-
-        public static IncidentRow From(IncidentRecord r) => new()
-        {
-            Id = r.Id,
-            Status = r.Status.ToString(),
-            Country = r.Country,
-            FirstPublished = r.FirstPublished.ToUnixTimeMilliseconds(),
-            LastPublished = r.LastPublished.ToUnixTimeMilliseconds(),
-            LastActivity = r.LastActivity.ToUnixTimeMilliseconds(),
-            Version = r.Version,
-            LastSent = r.LastSent?.ToUnixTimeMilliseconds(),
-            DueAt = r.DueAt?.ToUnixTimeMilliseconds(),
-            CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
-            CancelReason = r.CancelReason,
-            HoldTraceParent = r.HoldTraceParent,
-            HoldTraceState = r.HoldTraceState,
-        };
 
         public IncidentRecord ToRecord() => new()
         {

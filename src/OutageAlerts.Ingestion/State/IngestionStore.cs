@@ -156,14 +156,24 @@ internal sealed class IngestionStore(IStore store)
 
         var firstSeen = at.ToUnixTimeMilliseconds();
         await store.WriteAsync(
-            (connection, transaction, ct) => connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @firstSeen, @alertId)
-                ON CONFLICT (item_key) DO NOTHING
-                """,
-                items.Select(i => new { itemKey = i.ItemKey, feed, firstSeen, alertId = i.AlertId }),
-                transaction,
-                cancellationToken: ct)),
+            async (connection, transaction, ct) =>
+            {
+                foreach (var (itemKey, alertId) in items)
+                {
+                    await StoreStatement.For(
+                            connection,
+                            transaction,
+                            """
+                            INSERT INTO seen_items (item_key, feed, first_seen, alert_id) VALUES (@itemKey, @feed, @firstSeen, @alertId)
+                            ON CONFLICT (item_key) DO NOTHING
+                            """)
+                        .Bind("@itemKey", itemKey)
+                        .Bind("@feed", feed)
+                        .Bind("@firstSeen", firstSeen)
+                        .Bind("@alertId", alertId)
+                        .ExecuteAsync(ct);
+                }
+            },
             cancellationToken);
     }
 

@@ -51,10 +51,11 @@ public sealed class IncidentStoreTests
         await using var testStore = TestStore.Sqlite();
         await using var services = testStore.BuildServices(AllMigrations);
         await using var connection = await services.GetRequiredService<IStore>().OpenAsync();
-        var rows = await connection.QueryAsync("EXPLAIN QUERY PLAN " + IncidentSession.CandidatesSql, new { from = 1L, to = 2L, openSince = 0L });
+        var rows = await connection.QueryAsync("EXPLAIN QUERY PLAN " + IncidentSession.CandidatesSql, new { from = 1L, to = 2L, lastBefore = 3L, openSince = 0L });
         var plan = string.Join("; ", rows.Select(r => (string)((IDictionary<string, object>)r)["detail"]));
 
-        Assert.Contains("USING INDEX ix_incidents_published (last_published>?)", plan, StringComparison.Ordinal);
+        // Both ends of the range: with only the lower one, a report older than most incidents ranged over all of them.
+        Assert.Contains("USING INDEX ix_incidents_published (last_published>? AND last_published<?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("ix_incidents_activity", plan, StringComparison.Ordinal);
     }
 
@@ -98,11 +99,48 @@ public sealed class IncidentStoreTests
                 await session.InsertIncidentAsync(Incident("published-before", now.AddDays(-9), now.AddDays(-8), now));
                 await session.InsertIncidentAsync(Incident("published-after", now.AddDays(8), now.AddDays(9), now));
                 await session.InsertIncidentAsync(Incident("quiet", now.AddHours(-2), now.AddHours(-2), now.AddDays(-5)));
-                return await session.FindCandidatesAsync(now.AddDays(-1), now.AddHours(-30), now.AddHours(30));
+                return await session.FindCandidatesAsync(now.AddDays(-1), now.AddHours(-30), now.AddHours(30), TimeSpan.FromDays(5));
             },
             CancellationToken.None);
 
         Assert.Equal(["in-window", "spans-window"], found.Select(i => i.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task FindCandidatesAsync_ReportOlderThanMostIncidents_ReturnsThoseItCouldJoinUpToTheLongestSpan(StoreProvider provider)
+    {
+        // Regression (issue 10): the candidate range had no upper end, so a report published before most incidents
+        // (a backfill) read the index entry of every later incident.
+        await using var testStore = await TestStore.CreateAsync(provider);
+        await using var services = testStore.BuildServices(AllMigrations);
+        var store = new IncidentStore(services.GetRequiredService<IStore>());
+        var now = Reports.Night;
+        var window = TimeSpan.FromHours(30);
+        var maxSpan = TimeSpan.FromHours(72);
+        var to = now + window;
+        IncidentRecord Incident(string id, DateTimeOffset first, DateTimeOffset last) => new()
+        {
+            Id = id, Status = IncidentStatus.Open, FirstPublished = first, LastPublished = last, LastActivity = now, Version = 1, CreatedAt = now,
+        };
+
+        var found = await store.InTransactionAsync(
+            async session =>
+            {
+                await session.InsertIncidentAsync(Incident("starts-at-window-end-longest-span", to, to + maxSpan));
+                await session.InsertIncidentAsync(Incident("starts-in-window-too-long", to.AddHours(-1), to + maxSpan + TimeSpan.FromMinutes(1)));
+                for (var day = 1; day <= 20; day++)
+                {
+                    await session.InsertIncidentAsync(Incident($"later-{day}", now.AddDays(2 * day), now.AddDays((2 * day) + 1)));
+                }
+
+                return await session.FindCandidatesAsync(now.AddDays(-1), now - window, to, maxSpan);
+            },
+            CancellationToken.None);
+
+        // The second spans longer than the matcher lets an incident grow, so no report can join it anyway.
+        Assert.Equal(["starts-at-window-end-longest-span"], found.Select(i => i.Id));
     }
 
     private static void AllMigrations(IServiceCollection services) => services

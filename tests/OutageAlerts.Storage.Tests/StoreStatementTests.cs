@@ -1,0 +1,168 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using OutageAlerts.Testing;
+
+namespace OutageAlerts.Storage.Tests;
+
+/// <summary><see cref="StoreStatement"/>: kept on the SQLite writer's connection, a plain command elsewhere.</summary>
+public sealed class StoreStatementTests
+{
+    private const string Insert = "INSERT INTO sample (id, name, size) VALUES (@id, @name, @size)";
+
+    public static TheoryData<StoreProvider> Providers => [StoreProvider.Sqlite, StoreProvider.Postgres];
+
+    private static void Schema(IServiceCollection services) =>
+        services.AddStoreMigration("0001-sample", "CREATE TABLE sample (id BIGINT PRIMARY KEY, name TEXT NULL, size BIGINT NULL)");
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ExecuteAsync_ValuesAndNulls_AreStoredAsGiven(StoreProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var changed = await sut.WriteAsync(async (c, t, ct) =>
+            await StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", "one").Bind("@size", 10).ExecuteAsync(ct)
+            + await StoreStatement.For(c, t, Insert).Bind("@id", 2L).Bind("@name", (string?)null).Bind("@size", (long?)null).ExecuteAsync(ct));
+
+        Assert.Equal(2, changed);
+        await using var connection = await sut.OpenAsync();
+        var rows = (await connection.QueryAsync<(long Id, string? Name, long? Size)>("SELECT id, name, size FROM sample ORDER BY id")).ToList();
+        Assert.Equal([(1L, "one", 10L), (2L, null, null)], rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ScalarAsync_TypedNullInAnExpression_IsAcceptedAndReturnsTheValue(StoreProvider provider)
+    {
+        // PostgreSQL must know a null parameter's type to resolve COALESCE; the typed Bind overloads give it.
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var name = await sut.WriteAsync(async (c, t, ct) =>
+        {
+            await StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", "kept").Bind("@size", 1L).ExecuteAsync(ct);
+            return await StoreStatement.For(c, t, "UPDATE sample SET name = COALESCE(@name, name) WHERE id = @id RETURNING name")
+                .Bind("@name", (string?)null)
+                .Bind("@id", 1L)
+                .ScalarAsync(ct);
+        });
+
+        Assert.Equal("kept", name);
+    }
+
+    [Fact]
+    public async Task For_OnTheSqliteWriter_KeepsOneStatementPerSqlAcrossWrites()
+    {
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var first = await sut.WriteAsync(async (c, t, ct) =>
+        {
+            var statement = StoreStatement.For(c, t, Insert);
+            await statement.Bind("@id", 1L).Bind("@name", "a").Bind("@size", 1L).ExecuteAsync(ct);
+            return statement;
+        });
+        var second = await sut.WriteAsync(async (c, t, ct) =>
+        {
+            var statement = StoreStatement.For(c, t, Insert);
+            await statement.Bind("@id", 2L).Bind("@name", "b").Bind("@size", 2L).ExecuteAsync(ct);
+            return statement;
+        });
+        var other = await sut.WriteAsync((c, t, _) => Task.FromResult(StoreStatement.For(c, t, "DELETE FROM sample WHERE id = @id")));
+
+        Assert.Same(first, second);
+        Assert.NotSame(first, other);
+        await using var connection = await sut.OpenAsync();
+        Assert.Equal(["a", "b"], await connection.QueryAsync<string>("SELECT name FROM sample ORDER BY id"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task For_OnAReadConnection_IsANewCommandEachTime(StoreProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var services = store.BuildServices(Schema);
+        await using var connection = await services.GetRequiredService<IStore>().OpenAsync();
+
+        using var first = StoreStatement.For(connection, null, "SELECT COUNT(*) FROM sample");
+        using var second = StoreStatement.For(connection, null, "SELECT COUNT(*) FROM sample");
+
+        Assert.NotSame(first, second);
+        Assert.Equal(0L, Convert.ToInt64(await first.ScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_KeptStatementFailed_WorksInTheNextWrite()
+    {
+        // Regression guard for the kept statements: one that failed (a duplicate key) must be usable again.
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        Task<int> InsertAsync(long id) => sut.WriteAsync((c, t, ct) =>
+            StoreStatement.For(c, t, Insert).Bind("@id", id).Bind("@name", $"n{id}").Bind("@size", id).ExecuteAsync(ct));
+
+        await InsertAsync(1);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => InsertAsync(1));
+        await InsertAsync(2);
+
+        await using var connection = await sut.OpenAsync();
+        Assert.Equal([1L, 2L], await connection.QueryAsync<long>("SELECT id FROM sample ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_KeptStatementsInASharedCommit_OneFailing_LosesOnlyThatOne()
+    {
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first write holds the writer, so the others queue and share the next commit, each in its savepoint.
+        var held = sut.WriteAsync(async (_, _, _) => await gate.Task);
+        var writes = Enumerable.Range(1, 20)
+            .Select(i => sut.WriteAsync((c, t, ct) =>
+                StoreStatement.For(c, t, Insert).Bind("@id", i == 7 ? 3L : i).Bind("@name", $"n{i}").Bind("@size", (long)i).ExecuteAsync(ct)))
+            .ToList();
+        gate.SetResult();
+        await held;
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return true;
+            }
+            catch (System.Data.Common.DbException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(1, outcomes.Count(ok => !ok));
+        await using var connection = await sut.OpenAsync();
+        Assert.Equal(19L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample"));
+    }
+
+    [Fact]
+    public async Task Bind_KeptStatementInAnotherOrder_FailsTheWriteWithoutStoringIt()
+    {
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        await sut.WriteAsync((c, t, ct) => StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", "a").Bind("@size", 1L).ExecuteAsync(ct));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => sut.WriteAsync((c, t, ct) =>
+            StoreStatement.For(c, t, Insert).Bind("@name", "b").Bind("@id", 2L).Bind("@size", 2L).ExecuteAsync(ct)));
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => sut.WriteAsync((c, t, ct) =>
+            StoreStatement.For(c, t, Insert).Bind("@id", 3L).Bind("@name", "c").ExecuteAsync(ct)));
+
+        Assert.Contains("'@id', not '@name'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("given 2 parameters", missing.Message, StringComparison.Ordinal);
+        await using var connection = await sut.OpenAsync();
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample"));
+    }
+}
