@@ -46,6 +46,7 @@ internal sealed record ReportFacts
     {
         var assessment = report.Assessment;
         var regions = assessment.Regions.Count > 0 || assessment.Region is null ? assessment.Regions : [assessment.Region];
+        var keys = TextKeys.Compute(report.Report.Title, report.Report.Summary);
         return new ReportFacts
         {
             ItemKey = report.ItemKey,
@@ -71,9 +72,9 @@ internal sealed record ReportFacts
             Reasons = assessment.Reasons,
             Headline = AlertComposer.Headline(report),
             Description = AlertComposer.Description(report),
-            NameKeys = TextKeys.NameKeys(report.Report.Title, report.Report.Summary),
-            ProperNameKeys = TextKeys.ProperNameKeys(report.Report.Title, report.Report.Summary),
-            ContentKeys = TextKeys.ContentKeys(report.Report.Title, report.Report.Summary),
+            NameKeys = keys.Names,
+            ProperNameKeys = keys.ProperNames,
+            ContentKeys = keys.Content,
         };
     }
 

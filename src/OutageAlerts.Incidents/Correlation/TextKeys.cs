@@ -42,68 +42,73 @@ internal static class TextKeys
     };
 
     /// <summary>Name-like words (capitalised, quoted) folded to keys.</summary>
-    public static IReadOnlyList<string> NameKeys(string? title, string? summary) => [.. Names(title, summary, properOnly: false)];
+    public static IReadOnlyList<string> NameKeys(string? title, string? summary) => Compute(title, summary).Names;
 
     /// <summary>
     /// The names that are certainly names: capitalised where no sentence starts, or written in capitals (acronyms).
     /// A capitalised word at the start of a sentence may be a common word ("Рух транспорту змінено"), which must not
     /// count as a name the two texts disagree on.
     /// </summary>
-    public static IReadOnlyList<string> ProperNameKeys(string? title, string? summary) => [.. Names(title, summary, properOnly: true)];
+    public static IReadOnlyList<string> ProperNameKeys(string? title, string? summary) => Compute(title, summary).ProperNames;
 
-    private static SortedSet<string> Names(string? title, string? summary, bool properOnly)
+    /// <summary>Every word of the text folded to a key: near-identical texts (syndicated copies) share most of them.</summary>
+    public static IReadOnlyList<string> ContentKeys(string? title, string? summary) => Compute(title, summary).Content;
+
+    /// <summary>
+    /// The three key sets of one text, from one pass over its words, each word folded once (issue 10: computing them
+    /// apart split the text three times and folded its words up to five times, a twentieth of the pipeline's time).
+    /// </summary>
+    public static ReportKeys Compute(string? title, string? summary)
     {
         var words = Words(string.Concat(title, "\n", summary)).ToList();
+        var folded = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? KeyOf(string word)
+        {
+            if (!folded.TryGetValue(word, out var key))
+            {
+                key = Key(word);
+                folded.Add(word, key);
+            }
+
+            return key;
+        }
+
         // A capitalised word that also appears in lower case is a common word at the start of a sentence; a word like
         // "al-Sardi" starts in lower case but is a name, so only words without any capital letter count as lower case.
         var lowerForms = words.Where(w => !w.Text.Any(char.IsUpper)).Select(w => w.Text).ToHashSet(StringComparer.Ordinal);
-        var properAnywhere = properOnly
-            ? words.Where(w => !w.SentenceStart && char.IsUpper(w.Text[0])).Select(w => w.Text.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal)
-            : [];
-        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        var properAnywhere = words.Where(w => !w.SentenceStart && char.IsUpper(w.Text[0])).Select(w => w.Text.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        var proper = new SortedSet<string>(StringComparer.Ordinal);
+        var content = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (word, sentenceStart) in words)
         {
+            if (word.Length >= MinimumContentTokenLength && KeyOf(word) is { } contentKey)
+            {
+                content.Add(contentKey);
+            }
+
             if (!char.IsUpper(word[0]))
             {
                 continue;
             }
 
             var lower = word.ToLowerInvariant();
-            if (CommonCapitalised.Contains(lower) || lowerForms.Contains(lower))
+            if (CommonCapitalised.Contains(lower) || lowerForms.Contains(lower) || KeyOf(word) is not { } key)
             {
                 continue;
             }
 
-            if (properOnly && sentenceStart && !properAnywhere.Contains(lower) && !IsAcronym(word))
+            names.Add(key);
+            if (!sentenceStart || properAnywhere.Contains(lower) || IsAcronym(word))
             {
-                continue;
-            }
-
-            if (Key(word) is { } key)
-            {
-                keys.Add(key);
+                proper.Add(key);
             }
         }
 
-        return keys;
+        return new ReportKeys([.. names], [.. proper], [.. content]);
     }
 
     private static bool IsAcronym(string word) => word.Length >= 2 && word.Where(char.IsLetter).All(char.IsUpper);
-
-    /// <summary>Every word of the text folded to a key: near-identical texts (syndicated copies) share most of them.</summary>
-    public static IReadOnlyList<string> ContentKeys(string? title, string? summary)
-    {
-        var keys = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (word, _) in Words(string.Concat(title, "\n", summary)))
-        {
-            if (word.Length >= MinimumContentTokenLength && Key(word) is { } key)
-            {
-                keys.Add(key);
-            }
-        }
-
-        return [.. keys];
-    }
 
     public static string? Key(string word)
     {
@@ -119,34 +124,31 @@ internal static class TextKeys
     /// <summary>Transliterates and folds a word: lower case, Latin letters, y/i, w/v, h/g and doubled letters merged.</summary>
     public static string Fold(string word)
     {
-        var latin = new StringBuilder(word.Length + 4);
+        var folded = new StringBuilder(word.Length + 4);
         foreach (var c in word.ToLowerInvariant())
         {
-            latin.Append(Transliterate(c));
-        }
+            foreach (var l in Transliterate(c))
+            {
+                var f = l switch
+                {
+                    'y' or 'j' => 'i',
+                    'w' => 'v',
+                    // Ukrainian г is romanised h (Hryhorov, Kharkiv's kh stays kh→kg on both sides), Russian г is g.
+                    'h' => 'g',
+                    _ => l,
+                };
+                if (!char.IsAsciiLetterOrDigit(f))
+                {
+                    continue;
+                }
 
-        var folded = new StringBuilder(latin.Length);
-        foreach (var c in latin.ToString())
-        {
-            var f = c switch
-            {
-                'y' or 'j' => 'i',
-                'w' => 'v',
-                // Ukrainian г is romanised h (Hryhorov, Kharkiv's kh stays kh→kg on both sides), Russian г is g.
-                'h' => 'g',
-                _ => c,
-            };
-            if (!char.IsAsciiLetterOrDigit(f))
-            {
-                continue;
+                if (folded.Length > 0 && folded[^1] == f)
+                {
+                    continue;
+                }
+
+                folded.Append(f);
             }
-
-            if (folded.Length > 0 && folded[^1] == f)
-            {
-                continue;
-            }
-
-            folded.Append(f);
         }
 
         return folded.ToString();
@@ -190,7 +192,10 @@ internal static class TextKeys
         }
     }
 
-    private static string Transliterate(char c) => c switch
+    // The single-character strings of ASCII, so that a Latin letter is not normalised (and allocated) each time.
+    private static readonly string[] Ascii = [.. Enumerable.Range(0, 128).Select(i => ((char)i).ToString())];
+
+    private static string Transliterate(char c) => c < 128 ? Ascii[c] : c switch
     {
         'а' => "a", 'б' => "b", 'в' => "v", 'г' or 'ґ' => "g", 'д' => "d", 'е' or 'є' or 'ё' or 'э' => "e",
         'ж' => "zh", 'з' => "z", 'и' or 'і' or 'ї' or 'й' or 'ы' => "i", 'к' => "k", 'л' => "l", 'м' => "m",
@@ -215,3 +220,6 @@ internal static class TextKeys
         return kept.ToString();
     }
 }
+
+/// <summary>The keys of one report text; see <see cref="TextKeys"/>.</summary>
+internal sealed record ReportKeys(IReadOnlyList<string> Names, IReadOnlyList<string> ProperNames, IReadOnlyList<string> Content);

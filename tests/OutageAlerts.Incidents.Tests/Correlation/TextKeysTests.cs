@@ -58,4 +58,47 @@ public sealed class TextKeysTests
     [Fact]
     public void ProperNameKeys_Acronym_CountsEvenAtASentenceStart() =>
         Assert.Contains(TextKeys.Key("DTEK"), TextKeys.ProperNameKeys("DTEK: 90,000 without power", "DTEK said a substation was hit."));
+
+    /// <summary>
+    /// Every key of every report text of the dev sets (English, Ukrainian, Russian, Arabic, Hebrew, French, Spanish …),
+    /// against the golden file: correlation compares stored keys with new ones, so a key that changes silently splits
+    /// incidents across an upgrade. Set UPDATE_GOLDEN=1 to rewrite it after a deliberate change, then review the diff.
+    /// </summary>
+    [Fact]
+    public void Keys_DevSetTexts_MatchTheGoldenFile()
+    {
+        var lines = new List<string>();
+        foreach (var path in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Data", "Texts"), "*.jsonl").Order(StringComparer.Ordinal))
+        {
+            foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(line);
+                var root = json.RootElement;
+                var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
+                var summary = root.TryGetProperty("summary", out var s) ? s.GetString() : null;
+                lines.Add(string.Join(
+                    '\t',
+                    Path.GetFileNameWithoutExtension(path) + "/" + root.GetProperty("id").GetString(),
+                    string.Join(' ', TextKeys.NameKeys(title, summary)),
+                    string.Join(' ', TextKeys.ProperNameKeys(title, summary)),
+                    string.Join(' ', TextKeys.ContentKeys(title, summary))));
+            }
+        }
+
+        var actual = string.Join('\n', lines) + "\n";
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(Path.Combine(SourceDataDirectory(), GoldenFile), actual);
+            return;
+        }
+
+        var expected = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", GoldenFile));
+        Assert.True(lines.Count > 400, $"Only {lines.Count} texts were read.");
+        Assert.Equal(expected, actual);
+    }
+
+    private const string GoldenFile = "textkeys.golden.tsv";
+
+    private static string SourceDataDirectory([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "") =>
+        Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "Data");
 }
