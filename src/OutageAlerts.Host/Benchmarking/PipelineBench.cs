@@ -74,6 +74,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
 
     private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
     private int _nextItem;
+    private string _store = "sqlite (temporary file)";
 
     /// <param name="configuration">The service's configuration as an operator gives it (ConnectionStrings:RabbitMq at least).</param>
     /// <param name="hostArgs">Arguments for the service's host, as <c>run</c> takes them.</param>
@@ -107,9 +108,16 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         await using var pollFeeds = await PollFeedServer.StartAsync(options.Feeds, anchor);
         await using var receiver = await WebhookReceiver.StartAsync(time);
         var store = Directory.CreateTempSubdirectory("outage-alerts-bench-");
+        await using var database = options.Store == BenchStore.Postgres ? await BenchDatabase.CreateAsync(configuration, _run, cancellationToken) : null;
+        if (database is not null)
+        {
+            Report($"store: temporary PostgreSQL database {database.Name} on {database.Server}");
+            _store = $"postgres {database.Server}";
+        }
+
         try
         {
-            var settings = Settings(configuration, alertFeeds, pollFeeds, receiver, store.FullName);
+            var settings = Settings(configuration, alertFeeds, pollFeeds, receiver, store.FullName, database);
             await using var app = ServiceHost.Build(hostArgs, ServiceRoles.All, builder =>
             {
                 var inherited = builder.Configuration.AsEnumerable()
@@ -304,7 +312,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             RawRabbitMq = raw with { Seconds = Math.Round(raw.Seconds, 4) },
             WebhookPosts = posts,
             Machine = new BenchMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), GCSettings.IsServerGC),
-            Settings = new BenchSettings(options.Alerts, options.Rate, options.Duration.TotalSeconds, options.Feeds, options.AlertFeeds, $"{address.Host}:{address.Port} vhost {address.VirtualHost}"),
+            Settings = new BenchSettings(options.Alerts, options.Rate, options.Duration.TotalSeconds, options.Feeds, options.AlertFeeds, $"{address.Host}:{address.Port} vhost {address.VirtualHost}", _store),
             Stages = new StageTimingsSummary(burstStages, steadyStages),
             LatencyBreakdown = breakdown,
             Complete = delivered == burst.Count && steadyDelivered == steady.Count,
@@ -313,7 +321,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
     }
 
     private static Dictionary<string, string?> Settings(
-        IConfiguration configuration, AlertFeedServer alertFeeds, PollFeedServer pollFeeds, WebhookReceiver receiver, string storeDirectory)
+        IConfiguration configuration, AlertFeedServer alertFeeds, PollFeedServer pollFeeds, WebhookReceiver receiver, string storeDirectory, BenchDatabase? database)
     {
         var c = CultureInfo.InvariantCulture;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -321,8 +329,8 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             ["urls"] = "http://127.0.0.1:0",
             ["OutageAlerts:Transport"] = nameof(TransportKind.RabbitMq),
             ["ConnectionStrings:RabbitMq"] = configuration.GetConnectionString(MessagingOptions.ConnectionStringName),
-            ["OutageAlerts:Store:Provider"] = "Sqlite",
-            ["ConnectionStrings:OutageAlerts"] = $"Data Source={Path.Combine(storeDirectory, "store.db")}",
+            ["OutageAlerts:Store:Provider"] = database is null ? "Sqlite" : "Postgres",
+            ["ConnectionStrings:OutageAlerts"] = database?.ConnectionString ?? $"Data Source={Path.Combine(storeDirectory, "store.db")}",
             ["OutageAlerts:Subscriptions:0:Id"] = "bench-webhook",
             ["OutageAlerts:Subscriptions:0:Channel"] = "webhook",
             ["OutageAlerts:Subscriptions:0:Target"] = receiver.HookUrl.AbsoluteUri,

@@ -1,5 +1,18 @@
 namespace OutageAlerts.Host.Benchmarking;
 
+/// <summary>The store the measured service writes to.</summary>
+public enum BenchStore
+{
+    /// <summary>A temporary SQLite file, as the embedded default uses.</summary>
+    Sqlite,
+
+    /// <summary>
+    /// A temporary database on the PostgreSQL server of <c>ConnectionStrings:OutageAlerts</c>, created for the run and
+    /// dropped after it: the scale-out store, with Quartz's clustered job store in it.
+    /// </summary>
+    Postgres,
+}
+
 /// <summary>The load of one <c>bench pipeline</c> run; the defaults finish in about a minute on two cores.</summary>
 public sealed record PipelineBenchOptions
 {
@@ -30,6 +43,9 @@ public sealed record PipelineBenchOptions
     /// (about 15 rounds on two cores): the measured phases then see the steady state of a service that has run a while.
     /// </summary>
     public int MaxWarmUpRounds { get; init; } = DefaultMaxWarmUpRounds;
+
+    /// <summary>Where the measured service keeps its state.</summary>
+    public BenchStore Store { get; init; } = BenchStore.Sqlite;
 
     /// <summary>The problems with these values, for the command line to print; empty when usable.</summary>
     public IReadOnlyList<string> Problems()

@@ -176,4 +176,4 @@ public sealed record BenchMachine(int Processors, string Os, string Runtime, [pr
 public sealed record StageTimingsSummary(
     IReadOnlyDictionary<string, StageSummary> Throughput, IReadOnlyDictionary<string, StageSummary> Latency);
 
-public sealed record BenchSettings(int Alerts, double Rate, double DurationSeconds, int Feeds, int AlertFeeds, string Broker);
+public sealed record BenchSettings(int Alerts, double Rate, double DurationSeconds, int Feeds, int AlertFeeds, string Broker, string Store);

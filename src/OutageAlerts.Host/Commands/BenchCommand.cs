@@ -49,11 +49,17 @@ internal static class BenchCommand
             DefaultValueFactory = _ => PipelineBenchOptions.DefaultMaxWarmUpRounds,
         };
 
+        var store = new Option<BenchStore>("--store")
+        {
+            Description = "The service's store: sqlite (a temporary file) or postgres (a temporary database on the server of ConnectionStrings:OutageAlerts).",
+            DefaultValueFactory = _ => BenchStore.Sqlite,
+        };
+
         var pipeline = new Command(
             "pipeline",
             "Run the real pipeline over RabbitMQ against local feeds and a local webhook receiver, with raw RabbitMQ.Client and HttpClient baselines measured in the same run.")
         {
-            json, alerts, rate, duration, feeds, alertFeeds, warmUpRounds,
+            json, alerts, rate, duration, feeds, alertFeeds, warmUpRounds, store,
         };
         pipeline.TreatUnmatchedTokensAsErrors = false;
         pipeline.SetAction(async (parse, cancellationToken) =>
@@ -66,6 +72,7 @@ internal static class BenchCommand
                 Feeds = parse.GetValue(feeds),
                 AlertFeeds = parse.GetValue(alertFeeds),
                 MaxWarmUpRounds = parse.GetValue(warmUpRounds),
+                Store = parse.GetValue(store),
             };
             if (options.Problems() is { Count: > 0 } problems)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OutageAlerts.IntegrationTests.Infrastructure;
+using OutageAlerts.Testing;
 
 namespace OutageAlerts.IntegrationTests.Commands;
 
@@ -78,6 +79,51 @@ public sealed class BenchCommandTests
         Assert.Equal(warmUp.GetProperty("rounds").GetInt32() * 100, warmUp.GetProperty("alerts").GetInt32());
         Assert.True(root.GetProperty("complete").GetBoolean());
         Assert.Empty(root.GetProperty("problems").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task BenchPipeline_PostgresStore_DeliversEveryAlertAndDropsItsDatabase()
+    {
+        await using var broker = await RabbitMqVirtualHost.CreateAsync();
+        var server = Environment.GetEnvironmentVariable(TestStore.PostgresVariable)
+            ?? throw new InvalidOperationException($"{TestStore.PostgresVariable} is not set. Run the tests with ./test.sh, which starts PostgreSQL.");
+
+        var (exit, stdout, stderr) = await Executable.RunAsync(
+            ["bench", "pipeline", "--json", "--store", "postgres", "--alerts", "20", "--feeds", "20", "--alert-feeds", "2", "--rate", "10", "--duration", "2s", "--warm-up-rounds", "1"],
+            settings: new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
+                ["ConnectionStrings:OutageAlerts"] = server,
+            });
+
+        Assert.True(exit == 0, $"exit {exit}\n{stderr}\n{stdout}");
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.StartsWith("postgres ", root.GetProperty("settings").GetProperty("store").GetString(), StringComparison.Ordinal);
+        Assert.Equal(20, root.GetProperty("throughput").GetProperty("delivered").GetInt32());
+        Assert.Equal(20, root.GetProperty("fetchToWebhookMs").GetProperty("count").GetInt32());
+        Assert.True(root.GetProperty("complete").GetBoolean());
+        var database = System.Text.RegularExpressions.Regex.Match(stderr, "temporary PostgreSQL database (outage_alerts_bench_[0-9a-f]+)");
+        Assert.True(database.Success, stderr);
+        await using var connection = new Npgsql.NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var exists = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", database.Groups[1].Value);
+        Assert.Equal(0L, (long)(await exists.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task BenchPipeline_PostgresStoreWithoutItsConnectionString_FailsNamingTheKey()
+    {
+        await using var broker = await RabbitMqVirtualHost.CreateAsync();
+
+        var (exit, stdout, stderr) = await Executable.RunAsync(
+            ["bench", "pipeline", "--json", "--store", "postgres", "--alerts", "5", "--feeds", "5"],
+            settings: new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = broker.ConnectionString });
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout.Trim());
+        Assert.Contains("--store postgres needs ConnectionStrings:OutageAlerts", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
