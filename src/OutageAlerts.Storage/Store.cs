@@ -43,7 +43,7 @@ internal sealed partial class Store : IStore, IAsyncDisposable
             _connectionString = _options.ConnectionString
                 ?? throw new InvalidOperationException(
                     $"ConnectionStrings:{StoreOptions.ConnectionStringName} is required when {StoreOptions.SectionName}:Provider is Postgres.");
-            _postgres = NpgsqlDataSource.Create(_connectionString);
+            _postgres = NpgsqlDataSource.Create(StoreOptions.WithPostgresDefaults(_connectionString));
         }
         else
         {

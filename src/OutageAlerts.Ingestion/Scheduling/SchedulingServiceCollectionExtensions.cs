@@ -77,7 +77,7 @@ internal static class SchedulingServiceCollectionExtensions
                 [$"ConnectionStrings:{StoreOptions.ConnectionStringName} is required when {StoreOptions.SectionName}:Provider is Postgres."]);
         quartz.UsePersistentStore(store =>
         {
-            store.UsePostgres(connectionString);
+            store.UsePostgres(StoreOptions.WithPostgresDefaults(connectionString));
             store.UseSystemTextJsonSerializer();
             store.ConfigureStore(o =>
             {
