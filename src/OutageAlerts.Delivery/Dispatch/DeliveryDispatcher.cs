@@ -89,7 +89,7 @@ public sealed partial class DeliveryDispatcher
         var recipient = Recipient(subscription);
         var masked = Masked(subscription);
         activity?.SetTag("outagealerts.delivery.recipient", masked);
-        await _archive.StoreAsync(delivery, cancellationToken);
+        // Archived with the attempt below (one write); the branches that return before it archive on their own.
         var storedRetries = RetriesFromStore(channel) || fromStore;
         if (channel != DeliveryChannel.Webhook
             && await _log.LatestRoutedVersionAsync(alert.AlertId, subscription.Id, cancellationToken) is { } latest
@@ -98,6 +98,7 @@ public sealed partial class DeliveryDispatcher
         {
             // A person reads the newest version only: one that waited (quiet hours, a queue backlog) and was
             // overtaken is not sent at all. Webhook consumers get every version; they track versions themselves.
+            await _archive.StoreAsync(delivery, cancellationToken);
             if (storedRetries)
             {
                 await _retries.RemoveAsync(key, CancellationToken.None);
@@ -111,6 +112,7 @@ public sealed partial class DeliveryDispatcher
         if (RetriesFromStore(channel) && await _disabled.FindAsync(subscription.Id, recipient, cancellationToken) is { } gone)
         {
             var reason = $"endpoint disabled since {AlertWording.Timestamp(gone.DisabledAt)}: {gone.Reason}";
+            await _archive.StoreAsync(delivery, cancellationToken);
             await _log.RecordNotSentAsync(key, channel, recipient, delivery.Kind, reason, cancellationToken);
             await _retries.RemoveAsync(key, CancellationToken.None);
             LogEndpointDisabledSkip(alert.AlertId, alert.Version, subscription.Id, masked);
@@ -118,7 +120,7 @@ public sealed partial class DeliveryDispatcher
             return DeliveryOutcome.Permanent;
         }
 
-        var attempts = await _log.BeginAttemptAsync(key, channel, recipient, delivery.Kind, cancellationToken);
+        var attempts = await _log.BeginAttemptAsync(key, channel, recipient, delivery.Kind, cancellationToken, _archive.StoreWrite(delivery));
         activity?.SetTag("outagealerts.delivery.attempt", attempts);
         if (attempts == DeliveryLog.InFlightElsewhere)
         {

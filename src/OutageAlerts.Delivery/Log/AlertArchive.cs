@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using OutageAlerts.Contracts;
@@ -34,7 +35,14 @@ public sealed class AlertArchive(IStore store, TimeProvider time)
         """;
 
     /// <summary>Keeps the first copy of a version: later copies of the same version are the same message redelivered.</summary>
-    public async Task StoreAsync(IAlertDelivery delivery, CancellationToken cancellationToken)
+    public Task StoreAsync(IAlertDelivery delivery, CancellationToken cancellationToken) =>
+        store.WriteAsync(StoreWrite(delivery), cancellationToken);
+
+    /// <summary>
+    /// <see cref="StoreAsync"/> as a write of its own, for a caller that commits it together with its own statements
+    /// (the delivery's attempt: one write instead of two, issue 10).
+    /// </summary>
+    internal Func<DbConnection, DbTransaction, CancellationToken, Task> StoreWrite(IAlertDelivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var alert = delivery.Alert;
@@ -44,25 +52,23 @@ public sealed class AlertArchive(IStore store, TimeProvider time)
         var severity = alert.Severity.ToString();
         var storedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         var payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions);
-        await store.WriteAsync(
-            (connection, transaction, ct) => StoreStatement.For(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO delivery_alerts (alert_id, version, kind, cancel_reason, severity, sent_at, stored_at, payload)
-                    VALUES (@AlertId, @Version, @Kind, @CancelReason, @Severity, @SentAt, @StoredAt, @Payload)
-                    ON CONFLICT (alert_id, version) DO NOTHING
-                    """)
-                .Bind("@AlertId", alert.AlertId)
-                .Bind("@Version", alert.Version)
-                .Bind("@Kind", kind)
-                .Bind("@CancelReason", delivery.CancelReason)
-                .Bind("@Severity", severity)
-                .Bind("@SentAt", alert.Sent.ToUnixTimeMilliseconds())
-                .Bind("@StoredAt", storedAt)
-                .Bind("@Payload", payload)
-                .ExecuteAsync(ct),
-            cancellationToken);
+        return (connection, transaction, ct) => StoreStatement.For(
+                connection,
+                transaction,
+                """
+                INSERT INTO delivery_alerts (alert_id, version, kind, cancel_reason, severity, sent_at, stored_at, payload)
+                VALUES (@AlertId, @Version, @Kind, @CancelReason, @Severity, @SentAt, @StoredAt, @Payload)
+                ON CONFLICT (alert_id, version) DO NOTHING
+                """)
+            .Bind("@AlertId", alert.AlertId)
+            .Bind("@Version", alert.Version)
+            .Bind("@Kind", kind)
+            .Bind("@CancelReason", delivery.CancelReason)
+            .Bind("@Severity", severity)
+            .Bind("@SentAt", alert.Sent.ToUnixTimeMilliseconds())
+            .Bind("@StoredAt", storedAt)
+            .Bind("@Payload", payload)
+            .ExecuteAsync(ct);
     }
 
     public async Task<ArchivedAlert?> FindAsync(string alertId, int version, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using OutageAlerts.Delivery.Routing;
@@ -127,8 +128,14 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     /// Records the start of an attempt and returns its number (1 for the first), 0 when the delivery already
     /// succeeded, or <see cref="InFlightElsewhere"/> while another attempt holds it; in both cases the caller must not send.
     /// </summary>
+    /// <param name="first">Written in the same transaction before the attempt (the archived copy of the alert).</param>
     public async Task<int> BeginAttemptAsync(
-        DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken)
+        DeliveryKey key,
+        DeliveryChannel channel,
+        string recipient,
+        AlertEventKind kind,
+        CancellationToken cancellationToken,
+        Func<DbConnection, DbTransaction, CancellationToken, Task>? first = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -143,6 +150,11 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
         return await store.WriteAsync(
             async (connection, transaction, ct) =>
             {
+                if (first is not null)
+                {
+                    await first(connection, transaction, ct);
+                }
+
                 var attempts = await StoreStatement.For(
                         connection,
                         transaction,
