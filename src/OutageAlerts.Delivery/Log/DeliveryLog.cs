@@ -95,15 +95,28 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
     /// Records that a delivery was routed (status Pending, no attempt yet), so an update or cancel routed before
     /// the first attempt starts still reaches this subscription. Idempotent.
     /// </summary>
+    /// <param name="first">Written in the same transaction before the row (the alert's current version for pull consumers).</param>
     public async Task RecordRoutedAsync(
-        DeliveryKey key, DeliveryChannel channel, string recipient, AlertEventKind kind, CancellationToken cancellationToken)
+        DeliveryKey key,
+        DeliveryChannel channel,
+        string recipient,
+        AlertEventKind kind,
+        CancellationToken cancellationToken,
+        Func<DbConnection, DbTransaction, CancellationToken, Task>? first = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var channelName = channel.ToString();
         var kindName = kind.ToString();
         await store.WriteAsync(
-            (connection, transaction, ct) => StoreStatement.For(
+            async (connection, transaction, ct) =>
+            {
+                if (first is not null)
+                {
+                    await first(connection, transaction, ct);
+                }
+
+                await StoreStatement.For(
                     connection,
                     transaction,
                     """
@@ -120,7 +133,8 @@ public sealed class DeliveryLog(IStore store, TimeProvider time)
                 .Bind("@Kind", kindName)
                 .Bind("@Status", nameof(DeliveryStatus.Pending))
                 .Bind("@Now", now)
-                .ExecuteAsync(ct),
+                .ExecuteAsync(ct);
+            },
             cancellationToken);
     }
 

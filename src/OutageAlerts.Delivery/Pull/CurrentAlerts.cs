@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -64,7 +65,18 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
     /// </summary>
     /// <param name="cancelReason">The operator's reason, for <see cref="AlertEventKind.Cancelled"/>; it becomes the CAP note.</param>
     /// <returns>True when this version is now the one served.</returns>
-    public async Task<bool> RecordAsync(AlertEventKind kind, Alert alert, string? cancelReason, CancellationToken cancellationToken)
+    public async Task<bool> RecordAsync(AlertEventKind kind, Alert alert, string? cancelReason, CancellationToken cancellationToken) =>
+        await store.WriteAsync(RecordWrite(kind, alert, cancelReason), cancellationToken) > 0;
+
+    /// <summary>Commits a <see cref="RecordWrite"/> on its own; true when its version is now the one served.</summary>
+    internal async Task<bool> CommitAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<int>> record, CancellationToken cancellationToken) =>
+        await store.WriteAsync(record, cancellationToken) > 0;
+
+    /// <summary>
+    /// <see cref="RecordAsync(AlertEventKind, Alert, string?, CancellationToken)"/> as a write of its own, for routing
+    /// to commit with the alert's first delivery-log row (one write fewer per alert, issue 10); the rows it changed.
+    /// </summary>
+    internal Func<DbConnection, DbTransaction, CancellationToken, Task<int>> RecordWrite(AlertEventKind kind, Alert alert, string? cancelReason)
     {
         ArgumentNullException.ThrowIfNull(alert);
 
@@ -75,8 +87,7 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
         var regions = JoinRegions(alert.Regions);
         var recordedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         var payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions);
-        var changed = await store.WriteAsync(
-            (connection, transaction, ct) => StoreStatement.For(
+        return (connection, transaction, ct) => StoreStatement.For(
                     connection,
                     transaction,
                 """
@@ -103,9 +114,7 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
                 .Bind("@RecordedAt", recordedAt)
                 .Bind("@Payload", payload)
                 .Bind("@Cancelled", nameof(AlertEventKind.Cancelled))
-                .ExecuteAsync(ct),
-            cancellationToken);
-        return changed > 0;
+                .ExecuteAsync(ct);
     }
 
     /// <summary>The latest version of one alert, however old and whether cancelled or not; null when unknown.</summary>

@@ -48,8 +48,10 @@ internal sealed partial class AlertRoutingConsumer(
         activity?.SetTag("outagealerts.alert.severity", alert.Severity.ToString());
 
         var ct = context.CancellationToken;
-        // Pull consumers get every alert, whether or not anyone subscribed to it.
-        await currentAlerts.RecordAsync(kind, alert, reason, ct);
+        // Pull consumers get every alert, whether or not anyone subscribed to it: recorded with the first routed row
+        // (one write fewer per alert, issue 10), or on its own below when no row is routed.
+        var current = currentAlerts.RecordWrite(kind, alert, reason);
+        var currentRecorded = false;
         var all = await subscriptions.ListAsync(ct);
         IReadOnlySet<string> earlier = kind == AlertEventKind.Raised || all.Count == 0
             ? new HashSet<string>()
@@ -90,7 +92,8 @@ internal sealed partial class AlertRoutingConsumer(
                 }
 
                 // Logged before it is sent: an update routed while this one still waits in its queue must find it.
-                await log.RecordRoutedAsync(key, channel, recipient, kind, ct);
+                await log.RecordRoutedAsync(key, channel, recipient, kind, ct, currentRecorded ? null : current);
+                currentRecorded = true;
                 switch (decision.Action)
                 {
                     case RoutingAction.Defer:
@@ -116,6 +119,11 @@ internal sealed partial class AlertRoutingConsumer(
                     new KeyValuePair<string, object?>("channel", channel.ToString().ToLowerInvariant()),
                     new KeyValuePair<string, object?>("action", decision.Action.ToString().ToLowerInvariant()));
             }
+        }
+
+        if (!currentRecorded)
+        {
+            await currentAlerts.CommitAsync(current, ct);
         }
 
         activity?.SetTag("outagealerts.delivery.matches", matches.Count);

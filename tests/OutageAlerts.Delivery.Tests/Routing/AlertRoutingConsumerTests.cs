@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OutageAlerts.Contracts;
 using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Log;
+using OutageAlerts.Delivery.Pull;
 using OutageAlerts.Delivery.Routing;
 using OutageAlerts.Delivery.Tests.Webhooks;
 
@@ -92,6 +93,46 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
         Assert.Equal(2, files.Length);
         Assert.Contains(files, f => f.EndsWith("-email-inc-2025-11-08-kharkiv-v1-east-desk.eml", StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith("-webhook-inc-2025-11-08-kharkiv-v1-grid-feed.json", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Consume_AlertRaised_IsServedToPullConsumersWithItsRoutedRows()
+    {
+        // The current alert is now written with the first routed row (issue 10): it must still be there.
+        var (services, harness) = await StartAsync(OutboxSubscriptions());
+        await using var _ = services;
+        var alert = SampleAlerts.Kharkiv();
+
+        await harness.Bus.Publish(new AlertRaised(alert));
+        await WaitForFilesAsync(2);
+
+        var current = await services.Get<CurrentAlerts>().FindAsync(alert.AlertId);
+        Assert.Equal(alert.Version, current!.Alert.Version);
+        Assert.NotEmpty(await services.Get<DeliveryLog>().ListForAlertAsync(alert.AlertId));
+    }
+
+    [Fact]
+    public async Task Consume_AlertNobodySubscribedTo_IsStillServedToPullConsumers()
+    {
+        var settings = OutboxSubscriptions();
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("OutageAlerts:Subscriptions:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
+
+        settings["OutageAlerts:Subscriptions:0:Id"] = "south-desk";
+        settings["OutageAlerts:Subscriptions:0:Channel"] = "email";
+        settings["OutageAlerts:Subscriptions:0:Target"] = "south@relief.example.org";
+        settings["OutageAlerts:Subscriptions:0:Regions"] = "UA-51";
+        var (services, harness) = await StartAsync(settings);
+        await using var _ = services;
+        var alert = SampleAlerts.Kharkiv();
+
+        await harness.Bus.Publish(new AlertRaised(alert));
+
+        await WaitUntilAsync(async () => await services.Get<CurrentAlerts>().FindAsync(alert.AlertId) is not null);
+        Assert.Empty(await services.Get<DeliveryLog>().ListForAlertAsync(alert.AlertId));
+        Assert.Empty(OutboxFiles());
     }
 
     [Fact]
