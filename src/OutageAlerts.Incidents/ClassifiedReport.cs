@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OutageAlerts.Classification;
 
 namespace OutageAlerts.Incidents;
@@ -14,4 +15,11 @@ public sealed record ClassifiedReport(
     string? Url,
     Report Report,
     Assessment Assessment,
-    DateTimeOffset FetchedAt);
+    DateTimeOffset FetchedAt)
+{
+    /// <summary>
+    /// The span the report's correlation belongs under (its item's), for reports correlated together; by default the
+    /// caller's current activity.
+    /// </summary>
+    public ActivityContext ParentSpan { get; init; }
+}

@@ -12,6 +12,14 @@ public interface IIncidentCorrelator
     Task<IncidentDecision> CorrelateAsync(ClassifiedReport report, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Correlates reports in the order given, in one transaction: the decisions are those of calling
+    /// <see cref="CorrelateAsync(ClassifiedReport, CancellationToken)"/> for each in turn (a later report can join the
+    /// incident an earlier one started), but the store's write lock is taken and committed once. All or nothing: when
+    /// it throws, none of them is recorded. Each report's span goes under its <see cref="ClassifiedReport.ParentSpan"/>.
+    /// </summary>
+    Task<IReadOnlyList<IncidentDecision>> CorrelateAsync(IReadOnlyList<ClassifiedReport> reports, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Messages whose hold has expired by <paramref name="now"/>: first messages held for corroboration and updates
     /// deferred by the minimum update interval. Publish them in order (msgType Alert as <c>AlertRaised</c>, Update as
     /// <c>AlertUpdated</c>), each under the trace of the report that held it, and confirm each with

@@ -19,30 +19,67 @@ internal sealed partial class IncidentCorrelator(
     TimeProvider timeProvider,
     ILogger<IncidentCorrelator> logger) : IIncidentCorrelator
 {
-    public async Task<IncidentDecision> CorrelateAsync(ClassifiedReport report, CancellationToken cancellationToken)
+    public async Task<IncidentDecision> CorrelateAsync(ClassifiedReport report, CancellationToken cancellationToken) =>
+        (await CorrelateAsync([report], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<IncidentDecision>> CorrelateAsync(IReadOnlyList<ClassifiedReport> reports, CancellationToken cancellationToken)
     {
-        if (!report.Assessment.Alert)
+        ArgumentNullException.ThrowIfNull(reports);
+        var decisions = new IncidentDecision[reports.Count];
+        var alerting = new List<Pending>(reports.Count);
+        for (var i = 0; i < reports.Count; i++)
         {
-            Count(IncidentOutcome.Ignored);
-            return IncidentDecision.Ignored;
+            if (!reports[i].Assessment.Alert)
+            {
+                Count(IncidentOutcome.Ignored);
+                decisions[i] = IncidentDecision.Ignored;
+                continue;
+            }
+
+            // Parsed before the transaction: the store's writer (one thread for SQLite, a held lock for PostgreSQL)
+            // runs only what needs it. The writer does not run in the caller's execution context, so each report's
+            // span parent is taken here.
+            var parent = reports[i].ParentSpan == default ? Activity.Current?.Context ?? default : reports[i].ParentSpan;
+            alerting.Add(new Pending(i, ReportFacts.From(reports[i]), parent));
         }
 
-        using var activity = IncidentsTelemetry.Source.StartActivity("correlate report");
-        activity?.SetTag("outagealerts.item.key", report.ItemKey);
-        var facts = ReportFacts.From(report);
+        if (alerting.Count == 0)
+        {
+            return decisions;
+        }
+
         var now = timeProvider.GetUtcNow();
-        // A message this report holds back is published later by another job; it goes out under this trace.
-        var trace = new HoldTrace(Activity.Current?.Id, Activity.Current?.TraceStateString);
-        var decision = await store.InTransactionAsync(session => CorrelateAsync(session, facts, now, trace), cancellationToken);
-        activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
-        activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
-        Count(decision.Outcome);
-        if (decision.Alert is { } alert)
+        await store.InTransactionAsync(
+            async session =>
+            {
+                foreach (var pending in alerting)
+                {
+                    using var activity = IncidentsTelemetry.Source.StartActivity("correlate report", ActivityKind.Internal, pending.Parent);
+                    activity?.SetTag("outagealerts.item.key", pending.Facts.ItemKey);
+                    // A message this report holds back is published later by another job; it goes out under this trace.
+                    var trace = new HoldTrace(activity?.Id ?? TraceParent(pending.Parent), activity?.TraceStateString ?? pending.Parent.TraceState);
+                    var decision = await CorrelateAsync(session, pending.Facts, now, trace);
+                    activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
+                    activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
+                    decisions[pending.Index] = decision;
+                }
+
+                return alerting.Count;
+            },
+            cancellationToken);
+
+        // Counted once committed: a batch that failed is correlated again, and would count twice.
+        foreach (var pending in alerting)
         {
-            IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", alert.MsgType.ToString()));
+            var decision = decisions[pending.Index];
+            Count(decision.Outcome);
+            if (decision.Alert is { } alert)
+            {
+                IncidentsTelemetry.Messages.Add(1, new KeyValuePair<string, object?>("outagealerts.msg_type", alert.MsgType.ToString()));
+            }
         }
 
-        return decision;
+        return decisions;
     }
 
     public async Task<IReadOnlyList<ReleasedAlert>> ReleaseDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -321,8 +358,14 @@ internal sealed partial class IncidentCorrelator(
         return new CancelResult(CancelOutcome.Cancelled, cancel);
     }
 
+    private static string? TraceParent(ActivityContext context) =>
+        context == default ? null : $"00-{context.TraceId}-{context.SpanId}-{(context.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00")}";
+
     /// <summary>The W3C trace context of the report being correlated.</summary>
     private readonly record struct HoldTrace(string? Parent, string? State);
+
+    /// <summary>An alerting report of a batch: its place in the batch, its facts and the span it belongs under.</summary>
+    private sealed record Pending(int Index, ReportFacts Facts, ActivityContext Parent);
 
     private static void Count(IncidentOutcome outcome) =>
         IncidentsTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("outagealerts.incident.decision", outcome.ToString()));

@@ -29,6 +29,13 @@ internal sealed partial class FeedPoller(
     TimeProvider timeProvider,
     ILogger<FeedPoller> logger)
 {
+    /// <summary>
+    /// Items correlated in one transaction at most. A burst's first alert waits for the correlation of the items
+    /// before it in its batch (about 0.1–0.3 ms each on SQLite, a few on a remote PostgreSQL), and another replica's
+    /// correlation waits for the whole batch; 32 keeps both to a few milliseconds while taking most of the gain.
+    /// </summary>
+    public const int CorrelationBatch = 32;
+
     public async Task<PollOutcome> PollAsync(FeedOptions feed, CancellationToken cancellationToken)
     {
         using var activity = IngestionTelemetry.Source.StartActivity($"poll {feed.Name}", ActivityKind.Internal);
@@ -125,13 +132,14 @@ internal sealed partial class FeedPoller(
 
         var maxAge = options.Value.FirstPollMaxItemAge;
         var processed = 0;
-        // Items are classified and correlated one after another, oldest first; only the wait for the broker's confirm
-        // overlaps, up to MaxPublishesInFlight alerts (awaiting each confirm before correlating the next item made a
-        // poll of n new alerts take n confirm round trips: 25 ms each on RabbitMQ, issue 10). Two versions of one
-        // alert are still published in order. An item is recorded as seen only once its alert was confirmed: after a
-        // failure, what went out is recorded and the rest is processed again on the next poll. The poll's items are
-        // recorded in one transaction.
+        // Items are classified one after another, oldest first, and correlated in batches of up to
+        // CorrelationBatch in one transaction each (one per item made a burst of n new items n round trips to the
+        // store's writer, and on PostgreSQL n commits under the correlation lock: issue 10). Only the wait for the
+        // broker's confirms overlaps, up to MaxPublishesInFlight alerts. Two versions of one alert are still published
+        // in order. An item is recorded as seen only once its alert was confirmed: after a failure, what went out is
+        // recorded and the rest is processed again on the next poll. The poll's items are recorded in one transaction.
         var window = new PublishWindow(publisher, options.Value.MaxPublishesInFlight);
+        var batch = new List<ClassifiedItem>(Math.Min(fresh.Count, CorrelationBatch));
         try
         {
             foreach (var (key, item) in fresh)
@@ -143,22 +151,33 @@ internal sealed partial class FeedPoller(
                     continue;
                 }
 
-                await ProcessItemAsync(feed, key, item, now, window, cancellationToken);
+                batch.Add(Classify(feed, key, item, now));
                 processed++;
+                if (batch.Count == CorrelationBatch)
+                {
+                    await CorrelateAndPublishAsync(batch, window, cancellationToken);
+                }
             }
 
+            await CorrelateAndPublishAsync(batch, window, cancellationToken);
             await window.CompleteAsync();
         }
         finally
         {
+            // Spans of items a failure left behind still end.
+            foreach (var classified in batch)
+            {
+                classified.Activity?.Dispose();
+            }
+
             await store.MarkSeenAsync(await window.ConfirmedAsync(), feed.Name, now, cancellationToken);
         }
 
         return processed;
     }
 
-    private async Task ProcessItemAsync(
-        FeedOptions feed, string key, FeedItem item, DateTimeOffset now, PublishWindow window, CancellationToken cancellationToken)
+    /// <summary>Classifies an item under a span of its own, which stays open until the item's alert is published.</summary>
+    private ClassifiedItem Classify(FeedOptions feed, string key, FeedItem item, DateTimeOffset now)
     {
         var report = new Report(
             Id: item.Id ?? key,
@@ -166,32 +185,102 @@ internal sealed partial class FeedPoller(
             Summary: Clip(item.Summary ?? item.Content, options.Value.MaxClassifiedTextLength),
             Published: item.Published ?? item.Updated,
             Source: feed.Name);
-        using var activity = IngestionTelemetry.Source.StartActivity("process item");
-        activity?.SetTag("outagealerts.feed.name", feed.Name);
-        activity?.SetTag("outagealerts.item.id", report.Id);
+        var poll = Activity.Current;
+        var activity = IngestionTelemetry.Source.StartActivity("process item");
+        try
+        {
+            activity?.SetTag("outagealerts.feed.name", feed.Name);
+            activity?.SetTag("outagealerts.item.id", report.Id);
 
-        var assessment = classifier.Classify(report);
-        IngestionTelemetry.RecordClassification(assessment.Alert, assessment.Severity.ToString(), assessment.Targets);
-        activity?.SetTag("outagealerts.classification.decision", IngestionTelemetry.Decision(assessment.Alert));
-        activity?.SetTag("outagealerts.classification.alert", assessment.Alert);
-        activity?.SetTag("outagealerts.classification.severity", assessment.Severity.ToString());
-        activity?.SetTag("outagealerts.classification.targets", string.Join(',', assessment.Targets));
-        activity?.SetTag("outagealerts.classification.region", assessment.Region);
+            var assessment = classifier.Classify(report);
+            IngestionTelemetry.RecordClassification(assessment.Alert, assessment.Severity.ToString(), assessment.Targets);
+            activity?.SetTag("outagealerts.classification.decision", IngestionTelemetry.Decision(assessment.Alert));
+            activity?.SetTag("outagealerts.classification.alert", assessment.Alert);
+            activity?.SetTag("outagealerts.classification.severity", assessment.Severity.ToString());
+            activity?.SetTag("outagealerts.classification.targets", string.Join(',', assessment.Targets));
+            activity?.SetTag("outagealerts.classification.region", assessment.Region);
+            var classified = new ClassifiedReport(feed.Name, key, item.Id ?? key, item.Link, report, assessment, now)
+            {
+                ParentSpan = activity?.Context ?? default,
+            };
+            return new ClassifiedItem(key, classified, activity);
+        }
+        finally
+        {
+            // The next item's span is a sibling of this one, not its child.
+            Activity.Current = poll;
+        }
+    }
 
-        var decision = await correlator.CorrelateAsync(
-            new ClassifiedReport(feed.Name, key, item.Id ?? key, item.Link, report, assessment, now),
-            cancellationToken);
+    private async Task CorrelateAndPublishAsync(List<ClassifiedItem> batch, PublishWindow window, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<IncidentDecision> decisions;
+        try
+        {
+            decisions = await correlator.CorrelateAsync([.. batch.Select(b => b.Report)], cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing of the batch was recorded. One by one, so that the items before the one that fails still go out
+            // as they would have without batching, and the failure stops the poll at that item.
+            LogBatchFailed(ex, batch[0].Report.Feed, batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var poll = Activity.Current;
+                Activity.Current = batch[i].Activity ?? poll;
+                try
+                {
+                    var decision = await correlator.CorrelateAsync(batch[i].Report, cancellationToken);
+                    await PublishAsync(batch[i], decision, window, cancellationToken);
+                }
+                finally
+                {
+                    Activity.Current = poll;
+                }
+            }
+
+            batch.Clear();
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var poll = Activity.Current;
+            Activity.Current = batch[i].Activity ?? poll;
+            try
+            {
+                await PublishAsync(batch[i], decisions[i], window, cancellationToken);
+            }
+            finally
+            {
+                Activity.Current = poll;
+            }
+        }
+
+        batch.Clear();
+    }
+
+    private static async Task PublishAsync(ClassifiedItem item, IncidentDecision decision, PublishWindow window, CancellationToken cancellationToken)
+    {
+        var activity = item.Activity;
         activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
         activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
         if (decision.Alert is { } alert)
         {
-            // Started inside this span, so that the publish (and the message's trace) descends from the item.
-            await window.PublishAsync(key, decision.IncidentId, alert, cancellationToken);
+            // Started inside the item's span, so that the publish (and the message's trace) descends from the item.
+            await window.PublishAsync(item.Key, decision.IncidentId, alert, cancellationToken);
         }
         else
         {
-            window.Done(key, decision.IncidentId);
+            window.Done(item.Key, decision.IncidentId);
         }
+
+        activity?.Dispose();
     }
 
     private FeedState Succeeded(FeedOptions feed, FeedState state, DateTimeOffset now)
@@ -284,6 +373,9 @@ internal sealed partial class FeedPoller(
         return capped * jitter;
     }
 
+    /// <summary>An item classified and waiting for its batch's correlation, with its still open span.</summary>
+    private sealed record ClassifiedItem(string Key, ClassifiedReport Report, Activity? Activity);
+
     private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
 
     private const int MaxBackoffExponent = 30;
@@ -327,6 +419,9 @@ internal sealed partial class FeedPoller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} could not be fetched: {Error}")]
     private partial void LogFetchFailed(string feed, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Correlating {Count} items of feed {Feed} together failed; correlating them one by one")]
+    private partial void LogBatchFailed(Exception exception, string feed, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} could not be parsed: {Error}")]
     private partial void LogParseFailed(string feed, string error);

@@ -111,6 +111,65 @@ public sealed class FeedPollerTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PollAsync_ItemsCorrelatedTogether_EachItemHasItsOwnCorrelationAndPublishUnderThePoll()
+    {
+        // Two alerting items two days apart (two incidents) and a non-alert between them, correlated in one batch.
+        _parser.Parse(Arg.Any<ReadOnlyMemory<byte>>(), Arg.Any<string?>(), Arg.Any<Uri?>()).Returns(new ParsedFeed("rss20", "Wire", null, "en",
+        [
+            new FeedItem { Id = "plant", Title = "Strike on a thermal power plant", Summary = "plant", Published = Now.AddDays(-2) },
+            new FeedItem { Id = "talks", Title = "Talks about a ceasefire", Summary = "talks", Published = Now.AddDays(-1) },
+            new FeedItem { Id = "depot", Title = "Strike on a bus depot", Summary = "depot", Published = Now.AddMinutes(-2) },
+        ]));
+        _classifier.Classify(Arg.Any<Report>()).Returns(call => call.Arg<Report>().Id == "talks"
+            ? new Assessment { Alert = false, Severity = Severity.None, Urgency = Urgency.Unknown, Certainty = Certainty.Unknown, Language = "en" }
+            : new Assessment
+            {
+                Alert = true,
+                Severity = Severity.Severe,
+                Urgency = Urgency.Immediate,
+                Certainty = Certainty.Observed,
+                Language = "en",
+                Targets = [call.Arg<Report>().Id == "plant" ? "power_grid" : "transport"],
+                Country = "UA",
+                Region = "UA-63",
+                Regions = ["UA-63"],
+            });
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is IngestionTelemetry.Name or Incidents.IncidentsTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (spans)
+                {
+                    spans.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await PollAsync();
+
+        var poll = Assert.Single(spans, s => s.DisplayName == $"poll {Feed.Name}");
+        var items = spans.Where(s => s.DisplayName == "process item").ToDictionary(s => (string)s.GetTagItem("outagealerts.item.id")!);
+        Assert.Equal(["depot", "plant", "talks"], items.Keys.Order(StringComparer.Ordinal));
+        // Siblings under the poll, not each inside the one before.
+        Assert.All(items.Values, item => Assert.Equal(poll.SpanId, item.ParentSpanId));
+        foreach (var id in new[] { "plant", "depot" })
+        {
+            var item = items[id];
+            var correlate = Assert.Single(spans, s => s.DisplayName == "correlate report" && s.ParentSpanId == item.SpanId);
+            Assert.Equal($"id:telemetry-wire:{id}", correlate.GetTagItem("outagealerts.item.key"));
+            Assert.Single(spans, s => s.DisplayName == "publish alert" && s.ParentSpanId == item.SpanId);
+            Assert.Equal("New", item.GetTagItem("outagealerts.incident.decision"));
+        }
+
+        Assert.Equal("Ignored", items["talks"].GetTagItem("outagealerts.incident.decision"));
+        Assert.DoesNotContain(spans, s => s.DisplayName is "correlate report" or "publish alert" && s.ParentSpanId == items["talks"].SpanId);
+    }
+
+    [Fact]
     public async Task PollAsync_AlertingItem_ItemSpanCarriesDecisionSeverityTargetsRegionAndIncidentDecision()
     {
         var spans = new List<Activity>();

@@ -8,6 +8,7 @@ using OutageAlerts.Classification;
 using OutageAlerts.Contracts;
 using OutageAlerts.Feeds.Fetching;
 using OutageAlerts.Feeds.Parsing;
+using OutageAlerts.Incidents;
 using OutageAlerts.Ingestion.Configuration;
 using OutageAlerts.Ingestion.Polling;
 using OutageAlerts.Ingestion.State;
@@ -352,6 +353,65 @@ public sealed class FeedPollerTests : IAsyncLifetime
         await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "undated"), Arg.Any<CancellationToken>());
     }
 
+    [Fact]
+    public async Task PollAsync_MoreNewItemsThanOneBatch_CorrelatesThemInBatchesOldestFirst()
+    {
+        var correlator = await UseRecordingCorrelatorAsync();
+        var count = (2 * FeedPoller.CorrelationBatch) + 6;
+        // Newest first, as feeds list them; three days apart, so every item is an incident of its own.
+        ServeFeed([.. Enumerable.Range(1, count).Reverse().Select(i => Item($"s{i}", $"Missile strike on substation {i}", Now.AddDays(3 * (i - count))))]);
+
+        await PollAsync();
+        await PollAsync();
+
+        Assert.Equal([FeedPoller.CorrelationBatch, FeedPoller.CorrelationBatch, 6], correlator.Batches.Select(b => b.Count));
+        Assert.Equal([.. Enumerable.Range(1, count).Select(i => $"s{i}")], correlator.Batches.SelectMany(b => b));
+        await _bus.Received(count).Publish(Arg.Any<AlertRaised>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task PollAsync_BatchCorrelationFails_ItemsBeforeTheFailingOneStillGoOut()
+    {
+        var correlator = await UseRecordingCorrelatorAsync();
+        correlator.Failing = "poison";
+        ServeFeed(
+            Item("s3", "Drone strike on a water tower", Now.AddDays(-1)),
+            Item("poison", "Missile strike on a school", Now.AddDays(-4)),
+            Item("s2", "Drone strike on a pumping station", Now.AddDays(-7)),
+            Item("s1", "Missile strike on a substation", Now.AddDays(-10)));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(PollAsync);
+
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "s1"), Arg.Any<CancellationToken>());
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "s2"), Arg.Any<CancellationToken>());
+        Assert.Equal(2, _bus.ReceivedCalls().Count());
+
+        // Once the store recovers, only what did not go out is processed again.
+        correlator.Failing = null;
+        _bus.ClearReceivedCalls();
+        await PollAsync();
+
+        Assert.Equal(
+            ["poison", "s3"],
+            _bus.ReceivedCalls().Select(c => ((AlertRaised)c.GetArguments()[0]!).Alert.Sources[0].ItemId));
+    }
+
+    /// <summary>Rebuilds the services with the real correlator behind a recorder.</summary>
+    private async Task<RecordingCorrelator> UseRecordingCorrelatorAsync()
+    {
+        RecordingCorrelator? recorder = null;
+        await _services.DisposeAsync();
+        _services = BuildServices([], services =>
+        {
+            var real = services.Single(d => d.ServiceType == typeof(IIncidentCorrelator));
+            services.Remove(real);
+            services.AddSingleton(real.ImplementationType!);
+            services.AddSingleton<IIncidentCorrelator>(sp => recorder = new RecordingCorrelator((IIncidentCorrelator)sp.GetRequiredService(real.ImplementationType!)));
+        });
+        _ = _services.GetRequiredService<IIncidentCorrelator>();
+        return recorder!;
+    }
+
     private async Task RebuildAsync(Dictionary<string, string?> extra)
     {
         await _services.DisposeAsync();
@@ -368,7 +428,7 @@ public sealed class FeedPollerTests : IAsyncLifetime
             .Throws(new FeedParseException("not a feed: root element is <html>"));
     }
 
-    private ServiceProvider BuildServices(Dictionary<string, string?> extra)
+    private ServiceProvider BuildServices(Dictionary<string, string?> extra, Action<IServiceCollection>? replace = null)
     {
         // No corroboration hold: these tests are about what one poll publishes, not about storm control.
         var settings = new Dictionary<string, string?>(_store.Settings) { ["OutageAlerts:Incidents:FirstMessageHold"] = "00:00:00" };
@@ -382,6 +442,7 @@ public sealed class FeedPollerTests : IAsyncLifetime
         services.AddSingleton<TimeProvider>(_time);
         services.AddIngestion(configuration);
         services.AddSingleton(_fetcher).AddSingleton(_parser).AddSingleton(_classifier).AddSingleton(_bus);
+        replace?.Invoke(services);
         return services.BuildServiceProvider();
     }
 
@@ -419,5 +480,36 @@ public sealed class FeedPollerTests : IAsyncLifetime
             Targets = alert ? ["power_grid"] : [],
             Country = alert ? "UA" : null,
         };
+    }
+
+    /// <summary>
+    /// The real correlator, recording the item ids of every batch it is given; <see cref="Failing"/> makes any call
+    /// that includes that item fail, as a store error on its write would.
+    /// </summary>
+    private sealed class RecordingCorrelator(IIncidentCorrelator inner) : IIncidentCorrelator
+    {
+        public List<List<string>> Batches { get; } = [];
+
+        public string? Failing { get; set; }
+
+        public Task<IncidentDecision> CorrelateAsync(ClassifiedReport report, CancellationToken cancellationToken) =>
+            report.ItemId == Failing ? throw new InvalidOperationException("disk I/O error") : inner.CorrelateAsync(report, cancellationToken);
+
+        public Task<IReadOnlyList<IncidentDecision>> CorrelateAsync(IReadOnlyList<ClassifiedReport> reports, CancellationToken cancellationToken)
+        {
+            Batches.Add([.. reports.Select(r => r.ItemId)]);
+            return reports.Any(r => r.ItemId == Failing)
+                ? throw new InvalidOperationException("disk I/O error")
+                : inner.CorrelateAsync(reports, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<ReleasedAlert>> ReleaseDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.ReleaseDueAsync(now, cancellationToken);
+
+        public Task ConfirmReleasedAsync(string alertId, int version, CancellationToken cancellationToken) =>
+            inner.ConfirmReleasedAsync(alertId, version, cancellationToken);
+
+        public Task<CancelResult> CancelAsync(string alertId, string reason, CancellationToken cancellationToken) =>
+            inner.CancelAsync(alertId, reason, cancellationToken);
     }
 }
