@@ -16,6 +16,7 @@ using OutageAlerts.Delivery.Sms;
 using OutageAlerts.Delivery.Subscriptions;
 using OutageAlerts.Delivery.Webhooks;
 using OutageAlerts.Storage;
+using OutageAlerts.Storage.Retention;
 using Polly;
 
 namespace OutageAlerts.Delivery;
@@ -110,6 +111,7 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<ISubscriptionDirectory, SubscriptionDirectory>();
         services.AddRoutingPolicies();
         services.AddPullOutputs(configuration);
+        services.AddRetentionOf<DeliveryRetention>(configuration);
         services.TryAddSingleton<DeliveryLog>();
         services.TryAddSingleton<OutboxWriter>();
         services.TryAddSingleton<SmtpConnectionPool>();

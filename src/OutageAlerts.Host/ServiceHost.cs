@@ -7,6 +7,7 @@ using OutageAlerts.Host.Telemetry;
 using OutageAlerts.Ingestion;
 using OutageAlerts.Ingestion.Health;
 using OutageAlerts.Storage;
+using OutageAlerts.Storage.Retention;
 
 namespace OutageAlerts.Host;
 
@@ -41,6 +42,8 @@ public static class ServiceHost
             services.AddDelivery(configuration);
         }
 
+        // Both roles purge what they own; the one-off commands (replay, alerts) never do.
+        services.AddStoreRetention(configuration);
         services.AddMessaging(configuration, roles);
         services.AddOutageAlertsTelemetry(configuration, roles);
         services.AddBacklogMonitoring(configuration, roles);

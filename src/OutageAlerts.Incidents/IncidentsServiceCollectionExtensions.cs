@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OutageAlerts.Incidents.Correlation;
 using OutageAlerts.Incidents.Persistence;
 using OutageAlerts.Storage;
+using OutageAlerts.Storage.Retention;
 
 namespace OutageAlerts.Incidents;
 
@@ -34,6 +35,7 @@ public static class IncidentsServiceCollectionExtensions
         services.AddStoreMigration(IncidentStore.ActivityIndexMigrationId, IncidentStore.ActivityIndexSchema);
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentCorrelator, IncidentCorrelator>();
+        services.AddRetentionOf<IncidentRetention>(configuration);
         return services;
     }
 }

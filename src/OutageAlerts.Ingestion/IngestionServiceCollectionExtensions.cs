@@ -10,6 +10,7 @@ using OutageAlerts.Ingestion.Publishing;
 using OutageAlerts.Ingestion.Scheduling;
 using OutageAlerts.Ingestion.State;
 using OutageAlerts.Storage;
+using OutageAlerts.Storage.Retention;
 using Quartz;
 
 namespace OutageAlerts.Ingestion;
@@ -29,6 +30,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddStore(configuration);
         services.AddStoreMigration(IngestionStore.MigrationId, IngestionStore.Schema);
         services.AddStoreMigration(IngestionStore.BackoffMigrationId, IngestionStore.BackoffSchema);
+        services.AddStoreMigration(SeenItemsRetention.MigrationId, SeenItemsRetention.MigrationSql);
+        services.AddRetentionOf<SeenItemsRetention>(configuration);
 
         services.AddOptions<IngestionOptions>()
             .Bind(configuration.GetSection(IngestionOptions.SectionName))

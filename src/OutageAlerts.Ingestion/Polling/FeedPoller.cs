@@ -9,6 +9,7 @@ using OutageAlerts.Incidents;
 using OutageAlerts.Ingestion.Configuration;
 using OutageAlerts.Ingestion.Publishing;
 using OutageAlerts.Ingestion.State;
+using OutageAlerts.Storage.Retention;
 
 namespace OutageAlerts.Ingestion.Polling;
 
@@ -26,6 +27,7 @@ internal sealed partial class FeedPoller(
     IngestionStore store,
     FeedPollClaims claims,
     IOptions<IngestionOptions> options,
+    IOptions<RetentionOptions> retention,
     TimeProvider timeProvider,
     ILogger<FeedPoller> logger)
 {
@@ -131,6 +133,9 @@ internal sealed partial class FeedPoller(
         IngestionTelemetry.ItemsNew.Add(fresh.Count, feedTag);
 
         var maxAge = options.Value.FirstPollMaxItemAge;
+        // Published before what the store keeps: an item the feed still lists from back then may have had its seen
+        // record purged, and news that old is no alert. A feed's first poll is FirstPollMaxItemAge's to decide.
+        var expired = retention.Value.Enabled && !isFirstPoll ? now - retention.Value.Period : DateTimeOffset.MinValue;
         var processed = 0;
         // Items are classified one after another, oldest first, and correlated in batches of up to
         // CorrelationBatch in one transaction each (one per item made a burst of n new items n round trips to the
@@ -145,7 +150,7 @@ internal sealed partial class FeedPoller(
             foreach (var (key, item) in fresh)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (isFirstPoll && maxAge is { } age && (item.Published ?? item.Updated) is { } date && now - date > age)
+                if ((item.Published ?? item.Updated) is { } date && (date < expired || (isFirstPoll && maxAge is { } age && now - date > age)))
                 {
                     window.Done(key, null);
                     continue;

@@ -354,12 +354,52 @@ public sealed class FeedPollerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PollAsync_LaterPollListsAnItemOlderThanTheRetentionPeriod_RecordsItWithoutAlerting()
+    {
+        // Its seen record may have been purged already; an alert about an event half a year old helps nobody.
+        ServeFeed(Item("s1", "Missile strike on a substation"));
+        await PollAsync();
+        ServeFeed(Item("s1", "Missile strike on a substation"), Item("ancient", "Missile strike on a depot", Now.AddDays(-181)));
+
+        await PollAsync();
+
+        await _bus.DidNotReceive().Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "ancient"), Arg.Any<CancellationToken>());
+        var seen = await _services.GetRequiredService<IngestionStore>().FindSeenAsync(["id:wire:ancient"], CancellationToken.None);
+        Assert.Single(seen);
+    }
+
+    [Fact]
+    public async Task PollAsync_FirstPollListsAnItemOlderThanTheRetentionPeriod_AlertsAsWithoutRetention()
+    {
+        // A feed's first poll is FirstPollMaxItemAge's to decide (unset here: everything alerts).
+        ServeFeed(Item("ancient", "Missile strike on a depot", Now.AddDays(-181)));
+
+        await PollAsync();
+
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "ancient"), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task PollAsync_RetentionDisabled_AlertsOnOldItemsOfLaterPolls()
+    {
+        await RebuildAsync(new() { ["OutageAlerts:Retention:Enabled"] = "false" });
+        ServeFeed(Item("s1", "Missile strike on a substation"));
+        await PollAsync();
+        ServeFeed(Item("s1", "Missile strike on a substation"), Item("ancient", "Missile strike on a depot", Now.AddDays(-181)));
+
+        await PollAsync();
+
+        await _bus.Received(1).Publish(Arg.Is<AlertRaised>(m => m.Alert.Sources[0].ItemId == "ancient"), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task PollAsync_MoreNewItemsThanOneBatch_CorrelatesThemInBatchesOldestFirst()
     {
         var correlator = await UseRecordingCorrelatorAsync();
         var count = (2 * FeedPoller.CorrelationBatch) + 6;
-        // Newest first, as feeds list them; three days apart, so every item is an incident of its own.
-        ServeFeed([.. Enumerable.Range(1, count).Reverse().Select(i => Item($"s{i}", $"Missile strike on substation {i}", Now.AddDays(3 * (i - count))))]);
+        // Newest first, as feeds list them; two days apart (beyond the correlation window, within the retention
+        // period), so every item is an incident of its own.
+        ServeFeed([.. Enumerable.Range(1, count).Reverse().Select(i => Item($"s{i}", $"Missile strike on substation {i}", Now.AddDays(2 * (i - count))))]);
 
         await PollAsync();
         await PollAsync();
