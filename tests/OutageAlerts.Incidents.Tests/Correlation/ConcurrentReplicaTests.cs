@@ -55,6 +55,43 @@ public sealed class ConcurrentReplicaTests
     [Theory]
     [InlineData(StoreProvider.Postgres)]
     [InlineData(StoreProvider.Sqlite)]
+    public async Task CorrelateAsync_OverlappingBatchesOnTwoReplicasAtOnce_SameDecisionsAndEveryReportStoredOnce(StoreProvider provider)
+    {
+        // Two feeds carrying the same wire stories, polled by two replicas in the same instant: each replica correlates
+        // its poll as one batch, and the batches share half their reports.
+        await using var h = await CorrelatorHarness.StartAsync(provider, new()
+        {
+            ["OutageAlerts:Incidents:FirstMessageHold"] = "00:00:00",
+            ["OutageAlerts:Incidents:MinUpdateInterval"] = "00:00:00",
+        });
+        await using var replica = h.BuildReplica();
+        var reports = Enumerable.Range(1, 9).Select(i => Reports.Make(
+            $"w{i}", $"Strike on Kharkiv substation: {i} killed", $"Governor Syniehubov said {i} people died after the strike on a Kharkiv substation.",
+            T0.AddMinutes(i), "wire", killed: i, targets: ["power_grid"], place: Reports.KharkivCity, fetched: T0)).ToList();
+        var first = reports.Take(6).ToList();
+        var second = reports.Skip(3).ToList();
+
+        var results = await Task.WhenAll(
+            h.Correlator.CorrelateAsync(first, CancellationToken.None),
+            replica.GetRequiredService<IIncidentCorrelator>().CorrelateAsync(second, CancellationToken.None));
+
+        var decisions = first.Zip(results[0]).Concat(second.Zip(results[1])).ToList();
+        Assert.Single(decisions.Select(d => d.Second.IncidentId).Distinct());
+        foreach (var pair in decisions.GroupBy(d => d.First.ItemKey))
+        {
+            var answers = pair.Select(d => d.Second.Alert is { } a ? JsonSerializer.Serialize(a) : d.Second.Outcome.ToString()).Distinct().ToList();
+            Assert.True(answers.Count == 1, $"{pair.Key} got different answers: {string.Join(" | ", answers)}");
+        }
+
+        await using var connection = await replica.GetRequiredService<IStore>().OpenAsync();
+        var stored = (await connection.QueryAsync<long>("SELECT version FROM incident_versions ORDER BY version")).ToList();
+        Assert.Equal(Enumerable.Range(1, stored.Count).Select(v => (long)v), stored);
+        Assert.Equal(reports.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM incident_reports"));
+    }
+
+    [Theory]
+    [InlineData(StoreProvider.Postgres)]
+    [InlineData(StoreProvider.Sqlite)]
     public async Task ReleaseDueAsync_TwoReplicasAtOnce_ReleaseEachHeldMessageOnce(StoreProvider provider)
     {
         await using var h = await CorrelatorHarness.StartAsync(provider, new() { ["OutageAlerts:Incidents:FirstMessageHold"] = "00:00:30" });
