@@ -6,7 +6,9 @@ namespace OutageAlerts.Ingestion.State;
 
 /// <summary>
 /// Forgets items first seen before the retention cutoff. Safe because the poller never alerts on an item published
-/// before that cutoff either: a feed that still lists such an item records it as seen again, silently.
+/// before that cutoff either: a feed that still lists such an item records it as seen again, silently. An undated
+/// item cannot be aged: one that a feed keeps listing for longer than the whole period is processed again once its
+/// record is gone (the correlator's own record of it is purged with its incident by then).
 /// </summary>
 internal sealed class SeenItemsRetention(IStore store) : IStoreRetention
 {
