@@ -219,12 +219,16 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         stages.Start();
         var burstJit = (Methods: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var burstCpu = Environment.CpuUsage.TotalTime;
+        var burstAllocated = GC.GetTotalAllocatedBytes();
+        var burstCollections = GC.CollectionCount(0);
         var burstMachine = MachineLoadProbe.Start(time);
         var released = time.GetTimestamp();
         var burst = Release(alertFeeds, options.Alerts);
         var delivered = await receiver.WaitForAsync(burst, DeliveryIdleTimeout, cancellationToken);
         var burstLoad = burstMachine.Stop();
         burstCpu = Environment.CpuUsage.TotalTime - burstCpu;
+        burstAllocated = GC.GetTotalAllocatedBytes() - burstAllocated;
+        burstCollections = GC.CollectionCount(0) - burstCollections;
         burstJit = (JitInfo.GetCompiledMethodCount() - burstJit.Methods, JitInfo.GetCompilationTime() - burstJit.Time);
         var burstStages = stages.Stop();
         var burstArrivals = burst.Select(receiver.Arrival).OfType<WebhookArrival>().ToList();
@@ -282,6 +286,21 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
 
         var rss = Environment.WorkingSet / MiB;
         var heap = GC.GetGCMemoryInfo();
+
+        // Last, once memory is read: a second bus compiling its own pipes would disturb the service's figures.
+        MassTransitFloorResult? floor = null;
+        if (captured is not null && MassTransitFloor.AlertFrom(captured.Body.Span) is { } floorAlert)
+        {
+            var concurrency = app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.ConcurrentMessageLimit;
+            Report($"MassTransit alone: {options.Alerts} alerts over two hops, {window} in flight per sender");
+            floor = await MassTransitFloor.RunAsync(
+                address, _run, floorAlert, options.Alerts, options.AlertFeeds, window, messaging.PrefetchCount, concurrency, time, cancellationToken);
+        }
+        else
+        {
+            problems.Add("no AlertRaised message was captured; MassTransit's two hops were not measured alone");
+        }
+
         var perSecond = Math.Round(alertsPerSecond, 1);
         var rawPerSecond = Math.Round(raw.MessagesPerSecond, 1);
         var pipelinedPerSecond = raw.PipelinedPerSecond;
@@ -306,10 +325,14 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 Math.Round(burstCpu.TotalMilliseconds / Math.Max(1, burst.Count), 2), burstJit.Methods, Math.Round(burstJit.Time.TotalMilliseconds, 1))
             {
                 Machine = burstLoad,
+                AllocatedKbPerAlert = Math.Round(burstAllocated / 1024.0 / Math.Max(1, burst.Count), 1),
+                GcCollections = burstCollections,
                 Timeline = timeline,
             },
             WarmUp = new WarmUpSummary(warmUpRounds, warmUpRounds * WarmUpAlerts, jitInLastRound),
             RawRabbitMq = raw with { Seconds = Math.Round(raw.Seconds, 4) },
+            MassTransitFloor = floor,
+            FloorRatio = floor is not null && rawPerSecond > 0 ? Math.Round(floor.MessagesPerSecond / rawPerSecond, 4) : 0,
             WebhookPosts = posts,
             Machine = new BenchMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), GCSettings.IsServerGC),
             Settings = new BenchSettings(options.Alerts, options.Rate, options.Duration.TotalSeconds, options.Feeds, options.AlertFeeds, $"{address.Host}:{address.Port} vhost {address.VirtualHost}", _store),

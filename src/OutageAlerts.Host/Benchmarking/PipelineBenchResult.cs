@@ -44,6 +44,18 @@ public sealed record PipelineBenchResult
 
     public required RawRabbitMqResult RawRabbitMq { get; init; }
 
+    /// <summary>
+    /// The alert path's two MassTransit hops with no work in them (see <see cref="Benchmarking.MassTransitFloor"/>); null
+    /// when no alert was captured to carry.
+    /// </summary>
+    public MassTransitFloorResult? MassTransitFloor { get; init; }
+
+    /// <summary>
+    /// <see cref="MassTransitFloorResult.MessagesPerSecond"/> / <see cref="RawRabbitMqPerSecond"/>: the most
+    /// <see cref="Ratio"/> could be if everything the service does besides MassTransit's two hops cost nothing.
+    /// </summary>
+    public double FloorRatio { get; init; }
+
     public required WebhookPostSummary WebhookPosts { get; init; }
 
     public required BenchMachine Machine { get; init; }
@@ -74,10 +86,15 @@ public sealed record PipelineBenchResult
         output.WriteLine(string.Create(c, $"{"webhook POSTs/s (raw HttpClient)",-40} {"",12} {WebhookPosts.RawPerSecond,12:0.0}"));
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fetch-to-webhook at {FetchToWebhookMs.Rate:0.#} alerts/s ({FetchToWebhookMs.Count} alerts): p50 {FetchToWebhookMs.P50:0.0} ms, p95 {FetchToWebhookMs.P95:0.0} ms, p99 {FetchToWebhookMs.P99:0.0} ms, max {FetchToWebhookMs.Max:0.0} ms"));
-        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
+        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.AllocatedKbPerAlert:0.0} KiB allocated per alert, {Throughput.GcCollections} collections, {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
         output.WriteLine(string.Create(c, $"warm-up: {WarmUp.Rounds} rounds, {WarmUp.Alerts} alerts; the last compiled {WarmUp.JitMethodsInLastRound} methods"));
         output.WriteLine(string.Create(c, $"raw RabbitMQ: {RawRabbitMq.Messages} × {RawRabbitMq.MessageBytes} B persistent, confirms, {RawRabbitMq.Publishers} publishers, prefetch {RawRabbitMq.Prefetch}, manual acks: {RawRabbitMq.Seconds:0.000} s one in flight, {RawRabbitMq.PipelinedSeconds:0.000} s {RawRabbitMq.PipelinedWindow} in flight ({RawRabbitMq.PipelinedCpuMsPerMessage:0.000} ms per message)"));
         WriteLoad(output, "throughput phase", Throughput.Machine);
+        if (MassTransitFloor is { } floor)
+        {
+            output.WriteLine(string.Create(c, $"MassTransit alone, two hops: {floor.MessagesPerSecond:0.0} messages/s (ratio to raw {FloorRatio:0.000}), {floor.CpuMsPerMessage:0.000} ms of processor time and {floor.AllocatedKbPerMessage:0.0} KiB per message, {floor.Senders} senders with {floor.Window} in flight, prefetch {floor.Prefetch}, {floor.ConcurrentMessageLimit} at a time per endpoint"));
+        }
+
         WriteLoad(output, "raw RabbitMQ, one in flight", RawRabbitMq.Machine);
         WriteLoad(output, "raw RabbitMQ, pipelined", RawRabbitMq.PipelinedMachine);
         output.WriteLine(string.Create(c, $"poll cycle: {PollCycle.NotModified} × 304, {PollCycle.Changed} changed, {PollCycle.Failed} failed; {PollCycle.Publishers} hosts, {PollCycle.Parallelism} at a time"));
@@ -159,6 +176,12 @@ public sealed record ThroughputSummary(
 {
     /// <summary>How busy the machine was from the release of the alerts to the last webhook; null where /proc/stat cannot be read.</summary>
     public MachineLoad? Machine { get; init; }
+
+    /// <summary>Bytes the whole process allocated on the managed heap during the phase, per alert, in KiB.</summary>
+    public double AllocatedKbPerAlert { get; init; }
+
+    /// <summary>Garbage collections during the phase (every one of them collects generation 0).</summary>
+    public int GcCollections { get; init; }
 
     /// <summary>What each step finished per <see cref="StageTimeline.BucketWidth"/> from the release of the alerts.</summary>
     public IReadOnlyList<TimelineBucket> Timeline { get; init; } = [];

@@ -28,6 +28,10 @@ public static class MessagingServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.AddMassTransit(bus =>
         {
+            // MassTransit reports its usage (versions, host, cloud, endpoint counts) to masstransit.io five minutes
+            // after start unless told not to. A service watching strikes in a war zone does not talk to third
+            // parties its operators did not configure; where egress is blocked it would also log a warning.
+            bus.ConfigureUsageTelemetryOptions(usage => usage.Enabled = false);
             bus.SetKebabCaseEndpointNameFormatter();
             // MassTransit's own bus check, under a name operators recognise in /health/ready; BrokerHealthCheck
             // turns its Degraded (endpoints cut off from the broker) into Unhealthy.

@@ -79,6 +79,21 @@ public sealed class BenchCommandTests
         Assert.Equal(warmUp.GetProperty("rounds").GetInt32() * 100, warmUp.GetProperty("alerts").GetInt32());
         Assert.True(root.GetProperty("complete").GetBoolean());
         Assert.Empty(root.GetProperty("problems").EnumerateArray());
+        Positive(throughput, "allocatedKbPerAlert");
+        Assert.True(throughput.GetProperty("gcCollections").GetInt32() >= 0);
+
+        // MassTransit's two hops alone, measured with the same alert, count, prefetch and window, and cleaned up after.
+        var floor = root.GetProperty("massTransitFloor");
+        Assert.Equal(40, floor.GetProperty("messages").GetInt32());
+        Assert.Equal(4, floor.GetProperty("senders").GetInt32());
+        var floorPerSecond = Positive(floor, "messagesPerSecond");
+        Assert.Equal(40 / Positive(floor, "seconds"), floorPerSecond, tolerance: 0.05 + (0.001 * floorPerSecond));
+        Positive(floor, "cpuMsPerMessage");
+        Positive(floor, "allocatedKbPerMessage");
+        AssertLoad(floor.GetProperty("machine"));
+        var floorRatio = Positive(root, "floorRatio");
+        Assert.Equal(floorPerSecond / rawPerSecond, floorRatio, tolerance: 0.001 + (0.01 * floorRatio));
+        Assert.DoesNotContain(await broker.ListQueuesAndExchangesAsync(), name => name.StartsWith("bench-floor-", StringComparison.Ordinal));
     }
 
     [Fact]

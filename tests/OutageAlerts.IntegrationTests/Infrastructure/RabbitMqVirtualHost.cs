@@ -66,6 +66,14 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         return depth;
     }
 
+    /// <summary>The names of the queues and exchanges the virtual host has now (the broker's own exchanges included).</summary>
+    public async Task<IReadOnlyList<string>> ListQueuesAndExchangesAsync()
+    {
+        var queues = await RabbitMqCtlAsync("list_queues", "-q", "--no-table-headers", "-p", Name, "name");
+        var exchanges = await RabbitMqCtlAsync("list_exchanges", "-q", "--no-table-headers", "-p", Name, "name");
+        return [.. (queues + "\n" + exchanges).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+
     private static async Task<string> RabbitMqCtlAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
