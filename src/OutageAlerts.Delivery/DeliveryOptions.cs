@@ -11,6 +11,8 @@ public sealed class DeliveryOptions : IValidatableObject
     public static readonly TimeSpan DefaultRetryMinInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan DefaultRetryMaxInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultDigestPollInterval = TimeSpan.FromSeconds(30);
+    public const int DefaultRoutingBatchSize = 32;
+    public static readonly TimeSpan DefaultRoutingBatchWait = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// When set, every channel writes what it would deliver as files here instead of sending (the Development
@@ -31,6 +33,21 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>Deliveries in flight per channel queue and process.</summary>
     [Range(1, 256)]
     public int ConcurrentMessageLimit { get; set; } = DefaultConcurrentMessageLimit;
+
+    /// <summary>
+    /// At most this many alert events are routed together, and their webhook deliveries leave in one message to the
+    /// webhook queue (issue 10: one broker hop per batch instead of per delivery). 1 routes every alert on its own.
+    /// </summary>
+    [Range(1, 1_000, ErrorMessage = SectionName + ":" + nameof(RoutingBatchSize) + " must be between 1 and 1000 (alerts).")]
+    public int RoutingBatchSize { get; set; } = DefaultRoutingBatchSize;
+
+    /// <summary>
+    /// How long routing waits, from the first alert of a batch, for more to join it before routing what it has: the
+    /// most a batch adds to an alert's latency when alerts trickle in; a burst fills batches without waiting.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01",
+        ErrorMessage = SectionName + ":" + nameof(RoutingBatchWait) + " must be between 00:00:00.001 and 00:00:01.")]
+    public TimeSpan RoutingBatchWait { get; set; } = DefaultRoutingBatchWait;
 
     /// <summary>Deliveries per recipient and hour, per channel, before further non-Extreme alerts are held back.</summary>
     public RecipientCaps RecipientCaps { get; set; } = new();

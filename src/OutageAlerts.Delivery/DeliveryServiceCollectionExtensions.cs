@@ -40,6 +40,7 @@ public static class DeliveryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<AlertRoutingConsumer, AlertRoutingConsumerDefinition>();
         bus.AddConsumer<WebhookDeliveryConsumer, WebhookDeliveryConsumerDefinition>();
+        bus.AddConsumer<WebhookDeliveriesConsumer, WebhookDeliveriesConsumerDefinition>();
         bus.AddConsumer<EmailDeliveryConsumer, EmailDeliveryConsumerDefinition>();
         bus.AddConsumer<SmsDeliveryConsumer, SmsDeliveryConsumerDefinition>();
         return bus;
@@ -121,6 +122,7 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<DisabledEndpoints>();
         services.TryAddSingleton<SmsStatuses>();
         services.TryAddSingleton<DeliveryDispatcher>();
+        services.TryAddSingleton<WebhookConcurrency>();
         services.TryAddSingleton<DeliveryRetryPump>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryRetryPump>());
         services.AddSingleton<IChannelSender, WebhookSender>();

@@ -20,6 +20,11 @@ public static class DeliveryTelemetry
     public static Counter<long> Routed { get; } = Meter.CreateCounter<long>(
         "outagealerts.delivery.routed", unit: "{delivery}", description: "Alert deliveries routed to channel queues.");
 
+    /// <summary>Alert events routed together in one batch; their webhook deliveries leave in one message.</summary>
+    public static Histogram<int> RoutingBatchSize { get; } = Meter.CreateHistogram<int>(
+        "outagealerts.delivery.routing_batch_size", unit: "{alert}", description: "Alert events routed together in one batch.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000] });
+
     /// <summary>From the first fetch of the incident's report to a successful delivery.</summary>
     public static Histogram<double> Latency { get; } = Meter.CreateHistogram<double>(
         "outagealerts.delivery.latency", unit: "ms", description: "Time from first fetch of a report to its delivery.");

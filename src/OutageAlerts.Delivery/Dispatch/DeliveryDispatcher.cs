@@ -62,14 +62,19 @@ public sealed partial class DeliveryDispatcher
     /// <remarks>
     /// <paramref name="fromStore"/> says the attempt comes from the store (a deferred delivery, a replay or a webhook
     /// retry): then every channel keeps its next attempt there and the stored row goes once the delivery is settled.
+    /// <paramref name="parent"/> puts the attempt's span under the span that routed it when that is not the current one
+    /// (a delivery from a batch of many alerts' traces).
     /// </remarks>
     public async Task<DeliveryOutcome?> DeliverAsync(
         IAlertDelivery delivery, DeliveryChannel channel, int attempt, bool lastAttempt, CancellationToken cancellationToken,
-        bool fromStore = false)
+        bool fromStore = false, ActivityContext parent = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var alert = delivery.Alert;
-        using var activity = DeliveryTelemetry.Source.StartActivity($"deliver {channel.ToString().ToLowerInvariant()}");
+        using var activity = DeliveryTelemetry.Source.StartActivity(
+            channel switch { DeliveryChannel.Email => "deliver email", DeliveryChannel.Sms => "deliver sms", _ => "deliver webhook" },
+            ActivityKind.Internal,
+            parent);
         activity?.SetTag("outagealerts.alert.id", alert.AlertId);
         activity?.SetTag("outagealerts.alert.version", alert.Version);
         activity?.SetTag("outagealerts.subscription.id", delivery.SubscriptionId);

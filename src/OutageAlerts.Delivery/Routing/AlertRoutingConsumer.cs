@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,12 +12,19 @@ using OutageAlerts.Delivery.Subscriptions;
 namespace OutageAlerts.Delivery.Routing;
 
 /// <summary>
-/// Matches each alert event against the subscriptions and sends one delivery message per match to the
-/// channel's queue. New alerts go to matching subscriptions; updates also go to whoever received an earlier
-/// version (so a downgrade is heard by those who got the original); cancellations only to those. Then the
-/// <see cref="RoutingPolicy"/> decides per subscription (silences, digest, quiet hours, recipient cap), and a
-/// recipient that several subscriptions share gets the alert version once.
+/// Matches each alert event against the subscriptions and sends one delivery per match to the channel's queue. New
+/// alerts go to matching subscriptions; updates also go to whoever received an earlier version (so a downgrade is
+/// heard by those who got the original); cancellations only to those. Then the <see cref="RoutingPolicy"/> decides
+/// per subscription (silences, digest, quiet hours, recipient cap), and a recipient that several subscriptions share
+/// gets the alert version once.
 /// </summary>
+/// <remarks>
+/// Alerts arrive in batches (<see cref="DeliveryOptions.RoutingBatchSize"/>, <see cref="DeliveryOptions.RoutingBatchWait"/>)
+/// and are routed one after another; the batch's webhook deliveries then leave together in one
+/// <see cref="WebhookDeliveries"/> message (issue 10: a broker hop per batch instead of per delivery). Email and SMS
+/// keep one message per delivery: their retries run per message, and they are few. The sends are held until the whole
+/// batch is routed, so a failed batch sends nothing; each of its alerts is then retried on its own.
+/// </remarks>
 internal sealed partial class AlertRoutingConsumer(
     ISubscriptionDirectory subscriptions,
     Silences.Silences silences,
@@ -28,20 +36,63 @@ internal sealed partial class AlertRoutingConsumer(
     IOptionsMonitor<DeliveryOptions> options,
     TimeProvider time,
     ILogger<AlertRoutingConsumer> logger)
-    : IConsumer<AlertRaised>, IConsumer<AlertUpdated>, IConsumer<AlertCancelled>
+    : IConsumer<Batch<AlertRaised>>, IConsumer<Batch<AlertUpdated>>, IConsumer<Batch<AlertCancelled>>
 {
-    public Task Consume(ConsumeContext<AlertRaised> context) =>
-        RouteAsync(context, AlertEventKind.Raised, context.Message.Alert, null);
+    /// <summary>A cap on one message's size when many webhook subscriptions match a batch.</summary>
+    internal const int MaxWebhookEntriesPerMessage = 64;
 
-    public Task Consume(ConsumeContext<AlertUpdated> context) =>
-        RouteAsync(context, AlertEventKind.Updated, context.Message.Alert, null);
+    /// <summary>The header MassTransit carries the sender's span in (W3C <c>traceparent</c> format).</summary>
+    private const string ActivityIdHeader = "MT-Activity-Id";
 
-    public Task Consume(ConsumeContext<AlertCancelled> context) =>
-        RouteAsync(context, AlertEventKind.Cancelled, context.Message.Alert, context.Message.Reason);
+    public Task Consume(ConsumeContext<Batch<AlertRaised>> context) =>
+        RouteBatchAsync(context, context.Message.Select(m => new Routed(m, AlertEventKind.Raised, m.Message.Alert, null)));
 
-    private async Task RouteAsync(ConsumeContext context, AlertEventKind kind, Alert alert, string? reason)
+    public Task Consume(ConsumeContext<Batch<AlertUpdated>> context) =>
+        RouteBatchAsync(context, context.Message.Select(m => new Routed(m, AlertEventKind.Updated, m.Message.Alert, null)));
+
+    public Task Consume(ConsumeContext<Batch<AlertCancelled>> context) =>
+        RouteBatchAsync(context, context.Message.Select(m => new Routed(m, AlertEventKind.Cancelled, m.Message.Alert, m.Message.Reason)));
+
+    private async Task RouteBatchAsync(ConsumeContext context, IEnumerable<Routed> batch)
     {
-        using var activity = DeliveryTelemetry.Source.StartActivity("route alert");
+        // The batch's alerts are routed side by side, so that their store writes share the writer's commits instead
+        // of each waiting for one of its own; versions of one alert stay in order.
+        var routed = batch.ToList();
+        var perAlert = await Task.WhenAll(routed
+            .GroupBy(r => r.Alert.AlertId, StringComparer.Ordinal)
+            .Select(versions => RouteInOrderAsync(context, versions)));
+        DeliveryTelemetry.RoutingBatchSize.Record(routed.Count);
+
+        var webhooks = perAlert.SelectMany(w => w).ToList();
+        if (webhooks.Count > 0)
+        {
+            var endpoint = await context.GetSendEndpoint(DeliveryQueues.WebhookAddress);
+            foreach (var chunk in webhooks.Chunk(MaxWebhookEntriesPerMessage))
+            {
+                await endpoint.Send(new WebhookDeliveries(chunk), context.CancellationToken);
+            }
+        }
+    }
+
+    private async Task<List<WebhookDeliveryEntry>> RouteInOrderAsync(ConsumeContext context, IEnumerable<Routed> versions)
+    {
+        var webhooks = new List<WebhookDeliveryEntry>();
+        foreach (var routed in versions.OrderBy(r => r.Alert.Version))
+        {
+            await RouteAsync(context, routed, webhooks);
+        }
+
+        return webhooks;
+    }
+
+    /// <summary>
+    /// Routes one alert event. Email and SMS deliveries are sent from here, under its span; webhook deliveries are added
+    /// to <paramref name="webhooks"/>, to leave with the rest of the batch's.
+    /// </summary>
+    private async Task RouteAsync(ConsumeContext context, Routed routed, List<WebhookDeliveryEntry> webhooks)
+    {
+        var (message, kind, alert, reason) = routed;
+        using var activity = StartRouteActivity(message);
         activity?.SetTag("outagealerts.alert.id", alert.AlertId);
         activity?.SetTag("outagealerts.alert.version", alert.Version);
         activity?.SetTag("outagealerts.alert.event", kind.ToString());
@@ -106,9 +157,18 @@ internal sealed partial class AlertRoutingConsumer(
                         counts.Digest++;
                         break;
                     default:
-                        var message = Rebuild(channel, kind, alert, subscription.Id, reason);
-                        var endpoint = await context.GetSendEndpoint(Address(channel));
-                        await endpoint.Send(message, message.GetType(), ct);
+                        var delivery = Rebuild(channel, kind, alert, subscription.Id, reason);
+                        if (delivery is WebhookDelivery webhook)
+                        {
+                            // Sent with the batch's, carrying this span to deliver it under.
+                            webhooks.Add(new WebhookDeliveryEntry(webhook, activity?.Id));
+                        }
+                        else
+                        {
+                            var endpoint = await context.GetSendEndpoint(Address(delivery));
+                            await endpoint.Send(delivery, delivery.GetType(), ct);
+                        }
+
                         counts.Sent++;
                         break;
                 }
@@ -185,10 +245,10 @@ internal sealed partial class AlertRoutingConsumer(
         _ => $"webhook:{subscription.Format}:{subscription.Target}",
     };
 
-    private static Uri Address(DeliveryChannel channel) => channel switch
+    private static Uri Address(IAlertDelivery delivery) => delivery switch
     {
-        DeliveryChannel.Email => DeliveryQueues.EmailAddress,
-        DeliveryChannel.Sms => DeliveryQueues.SmsAddress,
+        EmailDelivery => DeliveryQueues.EmailAddress,
+        SmsDelivery => DeliveryQueues.SmsAddress,
         _ => DeliveryQueues.WebhookAddress,
     };
 
@@ -199,6 +259,40 @@ internal sealed partial class AlertRoutingConsumer(
             DeliveryChannel.Sms => new SmsDelivery(kind, alert, subscriptionId, reason),
             _ => new WebhookDelivery(kind, alert, subscriptionId, reason),
         };
+
+    /// <summary>
+    /// The span of one alert's routing, in the alert's own trace: under the current span when that descends from the
+    /// message's receive span (a batch of one), otherwise under the publisher's span the message carries, linked to
+    /// the batch's span.
+    /// </summary>
+    private static Activity? StartRouteActivity(ConsumeContext message)
+    {
+        var current = Activity.Current;
+        if (message.Headers.Get<string>(ActivityIdHeader) is not { } header
+            || !ActivityContext.TryParse(header, null, isRemote: true, out var sender)
+            || DescendsFrom(current, sender))
+        {
+            return DeliveryTelemetry.Source.StartActivity("route alert");
+        }
+
+        ActivityLink[]? links = current is null ? null : [new ActivityLink(current.Context)];
+        return DeliveryTelemetry.Source.StartActivity("route alert", ActivityKind.Internal, sender, links: links);
+    }
+
+    private static bool DescendsFrom(Activity? activity, ActivityContext sender)
+    {
+        for (var a = activity; a is not null; a = a.Parent)
+        {
+            if (a.TraceId == sender.TraceId && a.ParentSpanId == sender.SpanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed record Routed(ConsumeContext Message, AlertEventKind Kind, Alert Alert, string? Reason);
 
     private sealed class Counts
     {

@@ -11,13 +11,17 @@ internal sealed class AlertRoutingConsumerDefinition : ConsumerDefinition<AlertR
     {
         _options = options.Value;
         EndpointName = DeliveryQueues.AlertRouting;
-        var limits = _options.Channels.Routing;
-        ConcurrentMessageLimit = limits.ConcurrentMessageLimit ?? _options.ConcurrentMessageLimit;
-        if (limits.PrefetchCount is { } prefetch)
+        // No per-message limit here: a batch holds its alerts until it is routed, so a limit below the batch size
+        // would keep batches from filling. The batches routed at once take the routing limit instead (below).
+        if (_options.Channels.Routing.PrefetchCount is { } prefetch)
         {
             Endpoint(e => e.PrefetchCount = prefetch);
         }
     }
+
+    /// <summary>Batches routed at once: <c>Channels:Routing:ConcurrentMessageLimit</c>, or the channels' common limit.</summary>
+    internal static int ConcurrentBatches(DeliveryOptions options) =>
+        options.Channels.Routing.ConcurrentMessageLimit ?? options.ConcurrentMessageLimit;
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
@@ -27,7 +31,12 @@ internal sealed class AlertRoutingConsumerDefinition : ConsumerDefinition<AlertR
         // Routing only reads configuration and the store; a failure here is the store being busy or away.
         endpointConfigurator.UseMessageRetry(r => r.Exponential(
             _options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval));
-        // Deliveries leave only when routing of the whole alert succeeded, so a retry does not double them.
+        // Deliveries leave only when routing of the whole batch succeeded, so a retry does not double them.
         endpointConfigurator.UseInMemoryOutbox(context);
+        // The endpoint's prefetch and concurrency are raised to batches × batch size if they are lower.
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(_options.RoutingBatchSize)
+            .SetTimeLimit(_options.RoutingBatchWait)
+            .SetConcurrencyLimit(ConcurrentBatches(_options)));
     }
 }

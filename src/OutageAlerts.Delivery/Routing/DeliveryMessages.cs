@@ -29,6 +29,19 @@ public interface IAlertDelivery
 public sealed record WebhookDelivery(AlertEventKind Kind, Alert Alert, string SubscriptionId, string? CancelReason = null)
     : IAlertDelivery;
 
+/// <summary>
+/// The webhook deliveries routing decided for one batch of alerts, in one message (issue 10): a broker hop and its
+/// consumer pipeline per batch instead of per delivery. A single <see cref="WebhookDelivery"/> is still accepted on
+/// the queue (sent by an earlier version during a rolling upgrade, or by hand).
+/// </summary>
+public sealed record WebhookDeliveries(IReadOnlyList<WebhookDeliveryEntry> Entries);
+
+/// <summary>
+/// One delivery of a <see cref="WebhookDeliveries"/> batch, with the W3C trace context of the span that routed it, so
+/// the delivery attempt stays in the alert's own trace although the batch mixes alerts of many traces.
+/// </summary>
+public sealed record WebhookDeliveryEntry(WebhookDelivery Delivery, string? TraceParent);
+
 public sealed record EmailDelivery(AlertEventKind Kind, Alert Alert, string SubscriptionId, string? CancelReason = null)
     : IAlertDelivery;
 

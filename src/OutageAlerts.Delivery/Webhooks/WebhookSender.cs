@@ -10,7 +10,8 @@ using OutageAlerts.Delivery.Subscriptions;
 namespace OutageAlerts.Delivery.Webhooks;
 
 /// <summary>Signed HTTP POST per Standard Webhooks v1, or a JSON file per delivery when the outbox is on.</summary>
-internal sealed class WebhookSender(IHttpClientFactory httpClients, OutboxWriter outbox, TimeProvider time) : IChannelSender
+internal sealed class WebhookSender(
+    IHttpClientFactory httpClients, OutboxWriter outbox, WebhookConcurrency concurrency, TimeProvider time) : IChannelSender
 {
     public const string HttpClientName = "OutageAlerts.Webhooks";
     public const string UserAgent = "OutageAlerts-Webhooks/1.0";
@@ -18,6 +19,20 @@ internal sealed class WebhookSender(IHttpClientFactory httpClients, OutboxWriter
     public DeliveryChannel Channel => DeliveryChannel.Webhook;
 
     public async Task<DeliveryResult> SendAsync(IAlertDelivery delivery, Subscription subscription, CancellationToken cancellationToken)
+    {
+        // Signed after the wait for a slot, so a queue of deliveries does not age the signed timestamp.
+        await concurrency.WaitAsync(cancellationToken);
+        try
+        {
+            return await SendNowAsync(delivery, subscription, cancellationToken);
+        }
+        finally
+        {
+            concurrency.Release();
+        }
+    }
+
+    private async Task<DeliveryResult> SendNowAsync(IAlertDelivery delivery, Subscription subscription, CancellationToken cancellationToken)
     {
         if (!WebhookSignature.TryDecodeSecret(subscription.Secret, out var key))
         {

@@ -10,39 +10,51 @@ namespace OutageAlerts.Host.Benchmarking;
 /// polling falls behind and documents stay feed-sized. The first response that carried each item is timed: that is
 /// where fetch-to-webhook latency starts. Unchanged feeds answer 304 to their ETag, as real publishers do.
 /// </summary>
+/// <remarks>
+/// Two groups of feeds: the throughput phase's burst goes to feeds the service polls in the same instant
+/// (<see cref="AlertFeedGroup.Burst"/>), the latency phase's steady stream to feeds polled at their own phases of the
+/// second, as any feeds are (<see cref="AlertFeedGroup.Steady"/>).
+/// </remarks>
 internal sealed class AlertFeedServer : IAsyncDisposable
 {
     public const int ServedWindow = 50;
 
     private readonly Feed[] _feeds;
+    private readonly int _perGroup;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, long> _firstServed = new(StringComparer.Ordinal);
+    private readonly int[] _next = new int[2];
     private LoopbackServer? _server;
-    private int _next;
 
-    private AlertFeedServer(int feeds, TimeProvider time)
+    private AlertFeedServer(int perGroup, TimeProvider time)
     {
-        _feeds = [.. Enumerable.Range(0, feeds).Select(i => new Feed())];
+        _perGroup = perGroup;
+        _feeds = [.. Enumerable.Range(0, 2 * perGroup).Select(i => new Feed())];
         _time = time;
     }
 
+    /// <summary>Feeds in all, both groups.</summary>
     public int Count => _feeds.Length;
 
-    public static async Task<AlertFeedServer> StartAsync(int feeds, TimeProvider time)
+    /// <summary>The group of the feed at <paramref name="feed"/> (0 … <see cref="Count"/> − 1).</summary>
+    public AlertFeedGroup GroupOf(int feed) => feed < _perGroup ? AlertFeedGroup.Burst : AlertFeedGroup.Steady;
+
+    public static async Task<AlertFeedServer> StartAsync(int perGroup, TimeProvider time)
     {
-        var server = new AlertFeedServer(feeds, time);
+        var server = new AlertFeedServer(perGroup, time);
         server._server = await LoopbackServer.StartAsync(["127.0.0.1"], server.HandleAsync);
         return server;
     }
 
     public Uri FeedUrl(int feed) => new(_server!.Addresses[0], string.Create(CultureInfo.InvariantCulture, $"alerts/{feed}.xml"));
 
-    /// <summary>Makes <paramref name="items"/> visible from the next response of their feeds on.</summary>
-    public void Release(IEnumerable<BenchItem> items)
+    /// <summary>Makes <paramref name="items"/> visible from the next response of their group's feeds on.</summary>
+    public void Release(IEnumerable<BenchItem> items, AlertFeedGroup group)
     {
+        var first = group == AlertFeedGroup.Burst ? 0 : _perGroup;
         foreach (var item in items)
         {
-            var feed = _feeds[(int)((uint)Interlocked.Increment(ref _next) % (uint)_feeds.Length)];
+            var feed = _feeds[first + (int)((uint)Interlocked.Increment(ref _next[(int)group]) % (uint)_perGroup)];
             lock (feed)
             {
                 feed.Items.Add(item);
@@ -112,4 +124,13 @@ internal sealed class AlertFeedServer : IAsyncDisposable
         public int Version { get; set; }
         public byte[]? Document { get; set; }
     }
+}
+
+internal enum AlertFeedGroup
+{
+    /// <summary>Polled by the service in the same instant: a burst released at once is fetched at once.</summary>
+    Burst,
+
+    /// <summary>Polled at each feed's own phase of the second, as the service spreads any feeds.</summary>
+    Steady,
 }

@@ -7,12 +7,17 @@ using OutageAlerts.Host.Messaging;
 namespace OutageAlerts.Host.Benchmarking;
 
 /// <summary>What MassTransit alone did with the alerts' two hops.</summary>
-/// <param name="Seconds">Median round, from the first send to the second hop's last message.</param>
-/// <param name="CpuMsPerMessage">Processor time of the process per message carried over both hops.</param>
-/// <param name="AllocatedKbPerMessage">Managed allocations of the process per message carried over both hops.</param>
+/// <param name="Messages">Alerts carried in a round: messages of the first hop.</param>
+/// <param name="ConcurrentMessageLimit">Batches the first endpoint takes at once, and messages the second.</param>
+/// <param name="BatchSize">Alerts the first endpoint takes in one batch at most (routing's batch size).</param>
+/// <param name="BatchWaitMs">How long a batch waits for more alerts (routing's batch wait).</param>
+/// <param name="Seconds">Median round, from the first send to the second hop's last alert.</param>
+/// <param name="SecondHopMessages">Messages of the second hop in the median round: one per batch.</param>
+/// <param name="CpuMsPerMessage">Processor time of the process per alert carried over both hops.</param>
+/// <param name="AllocatedKbPerMessage">Managed allocations of the process per alert carried over both hops.</param>
 public sealed record MassTransitFloorResult(
-    int Messages, int Senders, int Window, ushort Prefetch, int ConcurrentMessageLimit, double Seconds, double CpuMsPerMessage,
-    double AllocatedKbPerMessage)
+    int Messages, int Senders, int Window, ushort Prefetch, int ConcurrentMessageLimit, int BatchSize, double BatchWaitMs,
+    double Seconds, int SecondHopMessages, double CpuMsPerMessage, double AllocatedKbPerMessage)
 {
     public double MessagesPerSecond => Seconds > 0 ? Math.Round(Messages / Seconds, 1) : 0;
 
@@ -23,13 +28,17 @@ public sealed record MassTransitFloorResult(
 /// <summary>A real alert, carried by the floor's first hop.</summary>
 public sealed record FloorAlertSent(Alert Alert);
 
-/// <summary>The same alert with the subscription routing would add, carried by the floor's second hop.</summary>
+/// <summary>The same alert with the subscription routing would add.</summary>
 public sealed record FloorAlertRouted(Alert Alert, string SubscriptionId);
+
+/// <summary>A batch's routed alerts, carried by the floor's second hop as routing sends a batch's webhook deliveries.</summary>
+public sealed record FloorAlertsRouted(IReadOnlyList<FloorAlertRouted> Alerts);
 
 /// <summary>
 /// The alert path's two broker hops with nothing else in them: a bus of its own on the same broker, vhost, prefetch
-/// and consumer concurrency as the service, whose first endpoint sends each message on to the second (as routing sends
-/// a delivery) and whose second only counts. Senders keep the poller's window of sends unconfirmed. The difference to
+/// and consumer concurrency as the service, whose first endpoint takes the alerts in batches as routing does and sends
+/// each batch on to the second in one message (as routing sends a batch's webhook deliveries), and whose second only
+/// counts. Senders keep the poller's window of sends unconfirmed. The difference to
 /// <see cref="RawRabbitMqBaseline"/> is what MassTransit itself costs (envelopes, consume contexts, filters, the
 /// confirm per send); the difference to the pipeline is what the service's own work costs. Queues are named
 /// <c>bench-floor-…</c>, durable as the service's, and deleted with their exchanges afterwards.
@@ -63,11 +72,12 @@ internal static class MassTransitFloor
 
     public static async Task<MassTransitFloorResult> RunAsync(
         RabbitMqAddress address, string run, Alert alert, int messages, int senders, int window, ushort prefetch, int concurrency,
-        TimeProvider time, CancellationToken cancellationToken)
+        int batchSize, TimeSpan batchWait, TimeProvider time, CancellationToken cancellationToken)
     {
         var first = $"bench-floor-a-{run}";
         var second = $"bench-floor-b-{run}";
         var counter = new ArrivalCounter();
+        var router = new FloorRouter(new Uri($"queue:{second}"));
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(address.Host, (ushort)address.Port, address.VirtualHost, h =>
@@ -86,20 +96,19 @@ internal static class MassTransitFloor
                 e.ConfigureConsumeTopology = false;
                 e.ConcurrentMessageLimit = concurrency;
                 e.UseMessageRetry(r => r.Immediate(1));
-                e.Handler<FloorAlertSent>(async context =>
-                {
-                    var next = await context.GetSendEndpoint(new Uri($"queue:{second}"));
-                    await next.Send(new FloorAlertRouted(context.Message.Alert, "bench"), context.CancellationToken);
-                });
+                e.Consumer(() => router, c => c.Options<BatchOptions>(b => b
+                    .SetMessageLimit(batchSize)
+                    .SetTimeLimit(batchWait)
+                    .SetConcurrencyLimit(concurrency)));
             });
             cfg.ReceiveEndpoint(second, e =>
             {
                 e.ConfigureConsumeTopology = false;
                 e.ConcurrentMessageLimit = concurrency;
                 e.UseMessageRetry(r => r.Immediate(1));
-                e.Handler<FloorAlertRouted>(_ =>
+                e.Handler<FloorAlertsRouted>(context =>
                 {
-                    counter.Arrived();
+                    counter.Arrived(context.Message.Alerts.Count);
                     return Task.CompletedTask;
                 });
             });
@@ -109,9 +118,10 @@ internal static class MassTransitFloor
         try
         {
             var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{first}"));
-            async Task<double> RoundAsync(int count)
+            async Task<(double Seconds, int Batches)> RoundAsync(int count)
             {
                 var done = counter.Expect(count);
+                var batches = router.Batches;
                 var started = time.GetTimestamp();
                 var next = -1;
                 await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
@@ -132,7 +142,7 @@ internal static class MassTransitFloor
                     }
                 }));
                 await done.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-                return time.GetElapsedTime(started).TotalSeconds;
+                return (time.GetElapsedTime(started).TotalSeconds, router.Batches - batches);
             }
 
             // The bus is new: its first rounds compile MassTransit's generic pipes for these message types.
@@ -144,17 +154,18 @@ internal static class MassTransitFloor
             var cpu = Environment.CpuUsage.TotalTime;
             var allocated = GC.GetTotalAllocatedBytes();
             var machine = MachineLoadProbe.Start(time);
-            var seconds = new List<double>(Rounds);
+            var rounds = new List<(double Seconds, int Batches)>(Rounds);
             for (var i = 0; i < Rounds; i++)
             {
-                seconds.Add(await RoundAsync(messages));
+                rounds.Add(await RoundAsync(messages));
             }
 
             var load = machine.Stop();
             var total = (double)messages * Rounds;
-            seconds.Sort();
+            var median = rounds.OrderBy(r => r.Seconds).ElementAt(Rounds / 2);
             return new MassTransitFloorResult(
-                messages, senders, window, prefetch, concurrency, Math.Round(seconds[Rounds / 2], 4),
+                messages, senders, window, prefetch, concurrency, batchSize, batchWait.TotalMilliseconds, Math.Round(median.Seconds, 4),
+                median.Batches,
                 Math.Round((Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / total, 3),
                 Math.Round((GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / total, 1))
             {
@@ -192,12 +203,33 @@ internal static class MassTransitFloor
             return _done.Task;
         }
 
-        public void Arrived()
+        public void Arrived(int count)
         {
-            if (Interlocked.Decrement(ref _left) == 0)
+            if (Interlocked.Add(ref _left, -count) == 0)
             {
                 _done.TrySetResult();
             }
+        }
+    }
+
+    /// <summary>Routing with nothing to decide: each batch of alerts goes on in one message.</summary>
+    private sealed class FloorRouter(Uri next) : IConsumer<Batch<FloorAlertSent>>
+    {
+        private int _batches;
+
+        public int Batches => Volatile.Read(ref _batches);
+
+        public async Task Consume(ConsumeContext<Batch<FloorAlertSent>> context)
+        {
+            var routed = new List<FloorAlertRouted>(context.Message.Length);
+            foreach (var message in context.Message)
+            {
+                routed.Add(new FloorAlertRouted(message.Message.Alert, "bench"));
+            }
+
+            Interlocked.Increment(ref _batches);
+            var endpoint = await context.GetSendEndpoint(next);
+            await endpoint.Send(new FloorAlertsRouted(routed), context.CancellationToken);
         }
     }
 }

@@ -92,7 +92,7 @@ public sealed record PipelineBenchResult
         WriteLoad(output, "throughput phase", Throughput.Machine);
         if (MassTransitFloor is { } floor)
         {
-            output.WriteLine(string.Create(c, $"MassTransit alone, two hops: {floor.MessagesPerSecond:0.0} messages/s (ratio to raw {FloorRatio:0.000}), {floor.CpuMsPerMessage:0.000} ms of processor time and {floor.AllocatedKbPerMessage:0.0} KiB per message, {floor.Senders} senders with {floor.Window} in flight, prefetch {floor.Prefetch}, {floor.ConcurrentMessageLimit} at a time per endpoint"));
+            output.WriteLine(string.Create(c, $"MassTransit alone, two hops: {floor.MessagesPerSecond:0.0} alerts/s (ratio to raw {FloorRatio:0.000}), {floor.CpuMsPerMessage:0.000} ms of processor time and {floor.AllocatedKbPerMessage:0.0} KiB per alert, {floor.Senders} senders with {floor.Window} in flight, prefetch {floor.Prefetch}, batches of up to {floor.BatchSize} (wait {floor.BatchWaitMs:0.#} ms, {floor.SecondHopMessages} second-hop messages), {floor.ConcurrentMessageLimit} at a time per endpoint"));
         }
 
         WriteLoad(output, "raw RabbitMQ, one in flight", RawRabbitMq.Machine);

@@ -11,16 +11,24 @@ namespace OutageAlerts.Host.Commands;
 /// <c>&lt;queue&gt;_error</c> queues, where they block nothing; operators see them here and send them back to their
 /// queue once the cause is fixed. Delivery is idempotent, so replaying never sends an alert twice to a recipient.
 /// </summary>
+/// <remarks>
+/// Messages no consumer of the queue knew go to <c>&lt;queue&gt;_skipped</c>: during a rolling upgrade, a delivery
+/// replica of an earlier version takes a message type it has no consumer for (<c>WebhookDeliveries</c>, from a routing
+/// replica of this version). They are listed and replayed the same way.
+/// </remarks>
 internal static class ErrorsCommand
 {
     private const string ErrorSuffix = "_error";
+    private const string SkippedSuffix = "_skipped";
+
+    private static readonly string[] Suffixes = [ErrorSuffix, SkippedSuffix];
 
     private static readonly string[] Queues =
         [DeliveryQueues.AlertRouting, DeliveryQueues.Webhook, DeliveryQueues.Email, DeliveryQueues.Sms];
 
     public static Command Create()
     {
-        var list = new Command("list", "Show how many messages wait in each error queue.");
+        var list = new Command("list", "Show how many messages wait in each error queue, and in each queue of skipped messages.");
         list.SetAction(async (_, cancellationToken) =>
         {
             await using var channel = await ConnectAsync(cancellationToken);
@@ -31,11 +39,11 @@ internal static class ErrorsCommand
 
             var total = 0u;
             Console.WriteLine($"{"queue",-24} {"messages",8}");
-            foreach (var queue in Queues)
+            foreach (var queue in Queues.SelectMany(q => Suffixes.Select(suffix => q + suffix)))
             {
-                var count = await CountAsync(channel.Channel, queue + ErrorSuffix, cancellationToken);
+                var count = await CountAsync(channel.Channel, queue, cancellationToken);
                 total += count;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{queue + ErrorSuffix,-24} {count,8}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{queue,-24} {count,8}"));
             }
 
             return total == 0 ? 0 : 1;
@@ -55,7 +63,12 @@ internal static class ErrorsCommand
             var only = parse.GetValue(queueOption);
             foreach (var queue in Queues.Where(q => only is null || q == only))
             {
-                var moved = await MoveBackAsync(channel.Channel, queue, cancellationToken);
+                var moved = 0;
+                foreach (var suffix in Suffixes)
+                {
+                    moved += await MoveBackAsync(channel.Channel, queue, suffix, cancellationToken);
+                }
+
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{queue}: {moved} message(s) replayed"));
             }
 
@@ -72,14 +85,14 @@ internal static class ErrorsCommand
         return ok.MessageCount;
     }
 
-    private static async Task<int> MoveBackAsync(IChannel channel, string queue, CancellationToken cancellationToken)
+    private static async Task<int> MoveBackAsync(IChannel channel, string queue, string suffix, CancellationToken cancellationToken)
     {
         var moved = 0;
-        var count = await CountAsync(channel, queue + ErrorSuffix, cancellationToken);
+        var count = await CountAsync(channel, queue + suffix, cancellationToken);
         // Only what is there now: a message that fails again goes back to the error queue and is not looped over.
         for (var i = 0; i < count; i++)
         {
-            var message = await channel.BasicGetAsync(queue + ErrorSuffix, autoAck: false, cancellationToken);
+            var message = await channel.BasicGetAsync(queue + suffix, autoAck: false, cancellationToken);
             if (message is null)
             {
                 break;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OutageAlerts.Delivery;
 using OutageAlerts.IntegrationTests.Infrastructure;
 using OutageAlerts.Testing;
 
@@ -86,6 +87,9 @@ public sealed class BenchCommandTests
         var floor = root.GetProperty("massTransitFloor");
         Assert.Equal(40, floor.GetProperty("messages").GetInt32());
         Assert.Equal(4, floor.GetProperty("senders").GetInt32());
+        // One second-hop message per batch: at least one, at most one per alert.
+        Assert.InRange(floor.GetProperty("secondHopMessages").GetInt32(), 1, 40);
+        Assert.Equal(DeliveryOptions.DefaultRoutingBatchSize, floor.GetProperty("batchSize").GetInt32());
         var floorPerSecond = Positive(floor, "messagesPerSecond");
         Assert.Equal(40 / Positive(floor, "seconds"), floorPerSecond, tolerance: 0.05 + (0.001 * floorPerSecond));
         Positive(floor, "cpuMsPerMessage");

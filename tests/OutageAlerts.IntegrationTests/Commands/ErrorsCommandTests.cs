@@ -1,3 +1,8 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using OutageAlerts.Contracts;
+using OutageAlerts.Delivery;
+using OutageAlerts.Delivery.Routing;
 using OutageAlerts.Host;
 using OutageAlerts.IntegrationTests.Infrastructure;
 using OutageAlerts.IntegrationTests.Pipeline;
@@ -54,6 +59,58 @@ public sealed class ErrorsCommandTests
         }
 
         Assert.Equal(expectedEmails, relay.Messages.Count);
+        var after = await Executable.RunAsync(["errors", "list"], settings: settings);
+        Assert.Equal(0, after.Exit);
+    }
+
+    [Fact]
+    public async Task ErrorsReplay_WebhookBatchAnEarlierReplicaSkipped_IsListedThenDelivered()
+    {
+        // During a rolling upgrade a delivery replica of an earlier version has no consumer for WebhookDeliveries, and
+        // MassTransit moves the message to deliver-webhook_skipped. Put one there as that replica would leave it.
+        await using var env = await PipelineEnvironment.StartAsync();
+        var settings = env.Settings();
+        var alert = new Alert
+        {
+            AlertId = "inc-2026-12-01-skipped",
+            Version = 1,
+            MsgType = MsgType.Alert,
+            Sent = new DateTimeOffset(2026, 12, 1, 0, 30, 0, TimeSpan.Zero),
+            Severity = Severity.Severe,
+            Urgency = Urgency.Immediate,
+            Certainty = Certainty.Observed,
+            Event = "Strike on energy infrastructure",
+            Headline = "Substation hit, districts without power",
+            Description = "Written for this test; the event is invented.",
+            Country = "UA",
+        };
+        await using (var host = env.BuildHost(ServiceRoles.Delivery, settings))
+        {
+            await host.StartAsync();
+            // The bus starts in the background: stopped before it is up, its endpoints would connect after the stop.
+            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, Timeout);
+            var skipped = await host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{DeliveryQueues.Webhook}_skipped"));
+            await skipped.Send(new WebhookDeliveries([new WebhookDeliveryEntry(new WebhookDelivery(AlertEventKind.Raised, alert, "hooks"), null)]));
+            await host.StopAsync();
+        }
+
+        var list = await Executable.RunAsync(["errors", "list"], settings: settings);
+        Assert.Equal(1, list.Exit);
+        Assert.Matches(@"deliver-webhook_skipped\s+1\b", list.Stdout);
+        Assert.Empty(env.Webhooks.Requests);
+
+        var replay = await Executable.RunAsync(["errors", "replay", "--queue", "deliver-webhook"], settings: settings);
+        Assert.True(replay.Exit == 0, replay.Stderr + replay.Stdout);
+        Assert.Contains("deliver-webhook: 1 message(s) replayed", replay.Stdout, StringComparison.Ordinal);
+
+        await using (var host = env.BuildHost(ServiceRoles.Delivery, settings))
+        {
+            await host.StartAsync();
+            var delivered = await env.Webhooks.WaitForAsync(1, Timeout, r => r.BodyText.Contains(alert.AlertId, StringComparison.Ordinal));
+            await host.StopAsync();
+            Assert.Single(delivered);
+        }
+
         var after = await Executable.RunAsync(["errors", "list"], settings: settings);
         Assert.Equal(0, after.Exit);
     }
