@@ -12,7 +12,7 @@ public sealed class DeliveryOptions : IValidatableObject
     public static readonly TimeSpan DefaultRetryMaxInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultDigestPollInterval = TimeSpan.FromSeconds(30);
     public const int DefaultRoutingBatchSize = 32;
-    public static readonly TimeSpan DefaultRoutingBatchWait = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan DefaultRoutingBatchWait = TimeSpan.FromMilliseconds(2);
 
     /// <summary>
     /// When set, every channel writes what it would deliver as files here instead of sending (the Development

@@ -40,7 +40,7 @@ internal static class BenchCommand
         };
         var alertFeeds = new Option<int>("--alert-feeds")
         {
-            Description = "Feeds carrying the generated strike reports, each polled every second.",
+            Description = "Feeds carrying the generated strike reports, each polled every second: this many for the burst (all polled in the same instant) and as many for the steady stream (each at its own phase).",
             DefaultValueFactory = _ => PipelineBenchOptions.DefaultAlertFeeds,
         };
         var warmUpRounds = new Option<int>("--warm-up-rounds")

@@ -40,6 +40,9 @@ public sealed class RoutingBatchTests : IAsyncLifetime
 
     private static async Task<(DeliveryServices Services, ITestHarness Harness)> StartAsync(Dictionary<string, string?> settings)
     {
+        settings.TryAdd("OutageAlerts:Delivery:RetryLimit", "2");
+        settings.TryAdd("OutageAlerts:Delivery:RetryMinInterval", "00:00:00.010");
+        settings.TryAdd("OutageAlerts:Delivery:RetryMaxInterval", "00:00:00.050");
         var services = DeliveryServices.Create(
             settings, s => s.AddMassTransitTestHarness(bus => bus.AddDeliveryConsumers()), realClock: true);
         var harness = services.Get<ITestHarness>();
@@ -115,6 +118,27 @@ public sealed class RoutingBatchTests : IAsyncLifetime
         await WaitForRequestsAsync(2);
         var message = Assert.Single(harness.Sent.Select<WebhookDeliveries>()).Context.Message;
         Assert.Equal(2, message.Entries.Count);
+    }
+
+    [Fact]
+    public async Task Consume_OneAlertOfABatchCannotBeRouted_TheOthersAreDeliveredAndItAloneFaults()
+    {
+        // A malformed alert from a foreign publisher (no id: the delivery log refuses its row) fails its whole batch;
+        // MassTransit then retries each alert of it on its own, so only the bad one ends in the error queue.
+        var (services, harness) = await StartAsync(Settings(batchSize: 4, batchWait: "00:00:01"));
+        await using var _ = services;
+        var bad = Numbered(0) with { AlertId = null! };
+
+        await Task.WhenAll(new[] { Numbered(1), bad, Numbered(2), Numbered(3) }.Select(a => harness.Bus.Publish(new AlertRaised(a))));
+        await WaitForRequestsAsync(6);
+
+        Assert.True(await harness.Published.Any<Fault<AlertRaised>>(f => f.Context.Message.Message.Alert.AlertId == null));
+        await harness.InactivityTask;
+        Assert.Equal(
+            ["inc-2025-11-08-kharkiv-1", "inc-2025-11-08-kharkiv-2", "inc-2025-11-08-kharkiv-3"],
+            _receiver.Requests.Select(AlertIdOf).Distinct().Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(6, _receiver.Requests.Count);
+        Assert.Single(harness.Published.Select<Fault<AlertRaised>>());
     }
 
     [Fact]
