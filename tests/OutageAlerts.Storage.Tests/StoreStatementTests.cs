@@ -165,4 +165,50 @@ public sealed class StoreStatementTests
         await using var connection = await sut.OpenAsync();
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample"));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task QueryAsync_RowsAndNulls_AreReadByPositionInOrder(StoreProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        await sut.WriteAsync(async (c, t, ct) =>
+            await StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", "one").Bind("@size", 10L).ExecuteAsync(ct)
+            + await StoreStatement.For(c, t, Insert).Bind("@id", 2L).Bind("@name", (string?)null).Bind("@size", (long?)null).ExecuteAsync(ct)
+            + await StoreStatement.For(c, t, Insert).Bind("@id", 3L).Bind("@name", "three").Bind("@size", 30L).ExecuteAsync(ct));
+
+        var rows = await sut.WriteAsync((c, t, ct) =>
+            StoreStatement.For(c, t, "SELECT id, name, size FROM sample WHERE id <= @max ORDER BY id")
+                .Bind("@max", 2L)
+                .QueryAsync(r => (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct));
+
+        Assert.Equal([(1L, "one", 10L), (2L, null, null)], rows);
+    }
+
+    [Fact]
+    public async Task QueryAsync_KeptStatementReadTwiceInOneWrite_SeesTheWriteBetween()
+    {
+        // The kept command's reader must be closed after each use, or the next use of the statement (and the commit) fails.
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        const string ByName = "SELECT id FROM sample WHERE name = @name";
+
+        var (before, after, kept) = await sut.WriteAsync(async (c, t, ct) =>
+        {
+            var first = StoreStatement.For(c, t, ByName);
+            var none = await first.Bind("@name", "a").QueryAsync(r => r.GetInt64(0), ct);
+            await StoreStatement.For(c, t, Insert).Bind("@id", 7L).Bind("@name", "a").Bind("@size", 1L).ExecuteAsync(ct);
+            var second = StoreStatement.For(c, t, ByName);
+            var found = await second.Bind("@name", "a").QueryAsync(r => r.GetInt64(0), ct);
+            return (none, found, ReferenceEquals(first, second));
+        });
+
+        Assert.Empty(before);
+        Assert.Equal([7L], after);
+        Assert.True(kept);
+        await using var connection = await sut.OpenAsync();
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample"));
+    }
 }

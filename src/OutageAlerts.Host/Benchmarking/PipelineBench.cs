@@ -217,19 +217,24 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             address, $"bench-raw-{_run}", body, properties, options.Alerts, options.AlertFeeds, window, messaging.PrefetchCount, time, cancellationToken);
 
         Report($"throughput: {options.Alerts} alerts at once over {options.AlertFeeds} feeds");
+        using var writer = new StoreWriterProbe();
         stages.Start();
+        writer.Start();
         var burstJit = (Methods: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var burstCpu = Environment.CpuUsage.TotalTime;
         var burstAllocated = GC.GetTotalAllocatedBytes();
         var burstCollections = GC.CollectionCount(0);
+        var burstPause = GC.GetTotalPauseDuration();
         var burstMachine = MachineLoadProbe.Start(time);
         var released = time.GetTimestamp();
         var burst = Release(alertFeeds, options.Alerts, AlertFeedGroup.Burst);
         var delivered = await receiver.WaitForAsync(burst, DeliveryIdleTimeout, cancellationToken);
         var burstLoad = burstMachine.Stop();
+        var burstWriter = writer.Stop();
         burstCpu = Environment.CpuUsage.TotalTime - burstCpu;
         burstAllocated = GC.GetTotalAllocatedBytes() - burstAllocated;
         burstCollections = GC.CollectionCount(0) - burstCollections;
+        burstPause = GC.GetTotalPauseDuration() - burstPause;
         burstJit = (JitInfo.GetCompiledMethodCount() - burstJit.Methods, JitInfo.GetCompilationTime() - burstJit.Time);
         var burstStages = stages.Stop();
         var burstArrivals = burst.Select(receiver.Arrival).OfType<WebhookArrival>().ToList();
@@ -237,6 +242,10 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         var firstServed = burst.Select(alertFeeds.FirstServed).OfType<long>().DefaultIfEmpty().Min();
         var burstSeconds = burstArrivals.Count == 0 ? 0 : time.GetElapsedTime(firstServed, burstArrivals.Max(a => a.At)).TotalSeconds;
         var alertsPerSecond = burstSeconds > 0 ? delivered / burstSeconds : 0;
+        if (options.Store == BenchStore.Sqlite && burstSeconds > 0)
+        {
+            burstWriter = burstWriter with { BusyShare = Math.Round(burstWriter.BusyMs / (burstSeconds * 1000), 3) };
+        }
         if (delivered < burst.Count)
         {
             problems.Add($"throughput phase: {burst.Count - delivered} of {burst.Count} alerts never reached the webhook");
@@ -330,6 +339,8 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 Machine = burstLoad,
                 AllocatedKbPerAlert = Math.Round(burstAllocated / 1024.0 / Math.Max(1, burst.Count), 1),
                 GcCollections = burstCollections,
+                GcPauseMs = Math.Round(burstPause.TotalMilliseconds, 1),
+                StoreWriter = burstWriter,
                 Timeline = timeline,
             },
             WarmUp = new WarmUpSummary(warmUpRounds, warmUpRounds * WarmUpAlerts, jitInLastRound),

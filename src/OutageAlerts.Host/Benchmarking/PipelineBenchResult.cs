@@ -86,7 +86,11 @@ public sealed record PipelineBenchResult
         output.WriteLine(string.Create(c, $"{"webhook POSTs/s (raw HttpClient)",-40} {"",12} {WebhookPosts.RawPerSecond,12:0.0}"));
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fetch-to-webhook at {FetchToWebhookMs.Rate:0.#} alerts/s ({FetchToWebhookMs.Count} alerts): p50 {FetchToWebhookMs.P50:0.0} ms, p95 {FetchToWebhookMs.P95:0.0} ms, p99 {FetchToWebhookMs.P99:0.0} ms, max {FetchToWebhookMs.Max:0.0} ms"));
-        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.AllocatedKbPerAlert:0.0} KiB allocated per alert, {Throughput.GcCollections} collections, {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
+        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.AllocatedKbPerAlert:0.0} KiB allocated per alert, {Throughput.GcCollections} collections ({Throughput.GcPauseMs:0} ms paused), {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
+        if (Throughput.StoreWriter is { } w)
+        {
+            output.WriteLine(string.Create(c, $"SQLite writer in the throughput phase: {w.Commits} commits of {w.Writes} writes, busy {w.BusyMs:0} ms ({(w.BusyShare is { } share ? share.ToString("P0", c) : "n/a")} of the phase)"));
+        }
         output.WriteLine(string.Create(c, $"warm-up: {WarmUp.Rounds} rounds, {WarmUp.Alerts} alerts; the last compiled {WarmUp.JitMethodsInLastRound} methods"));
         output.WriteLine(string.Create(c, $"raw RabbitMQ: {RawRabbitMq.Messages} × {RawRabbitMq.MessageBytes} B persistent, confirms, {RawRabbitMq.Publishers} publishers, prefetch {RawRabbitMq.Prefetch}, manual acks: {RawRabbitMq.Seconds:0.000} s one in flight, {RawRabbitMq.PipelinedSeconds:0.000} s {RawRabbitMq.PipelinedWindow} in flight ({RawRabbitMq.PipelinedCpuMsPerMessage:0.000} ms per message)"));
         WriteLoad(output, "throughput phase", Throughput.Machine);
@@ -182,6 +186,15 @@ public sealed record ThroughputSummary(
 
     /// <summary>Garbage collections during the phase (every one of them collects generation 0).</summary>
     public int GcCollections { get; init; }
+
+    /// <summary>
+    /// Time the runtime held managed threads paused for those collections, in milliseconds: in the phase's window, so
+    /// comparable with <see cref="Seconds"/>, and with a workstation collector on the thread that triggered it.
+    /// </summary>
+    public double GcPauseMs { get; init; }
+
+    /// <summary>The SQLite writer's commits, writes and busy time in the phase; see <see cref="StoreWriterLoad"/>.</summary>
+    public StoreWriterLoad? StoreWriter { get; init; }
 
     /// <summary>What each step finished per <see cref="StageTimeline.BucketWidth"/> from the release of the alerts.</summary>
     public IReadOnlyList<TimelineBucket> Timeline { get; init; } = [];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Contracts;
@@ -27,6 +28,8 @@ internal sealed partial class IncidentCorrelator(
         ArgumentNullException.ThrowIfNull(reports);
         var decisions = new IncidentDecision[reports.Count];
         var alerting = new List<Pending>(reports.Count);
+        var now = timeProvider.GetUtcNow();
+        var o = options.Value;
         for (var i = 0; i < reports.Count; i++)
         {
             if (!reports[i].Assessment.Alert)
@@ -36,11 +39,12 @@ internal sealed partial class IncidentCorrelator(
                 continue;
             }
 
-            // Parsed before the transaction: the store's writer (one thread for SQLite, a held lock for PostgreSQL)
-            // runs only what needs it. The writer does not run in the caller's execution context, so each report's
-            // span parent is taken here.
+            // Parsed, serialised and planned before the transaction: the store's writer (one thread for SQLite, a held
+            // lock for PostgreSQL) runs only what needs it, and every stage of the service waits for it. The writer
+            // does not run in the caller's execution context, so each report's span parent is taken here.
             var parent = reports[i].ParentSpan == default ? Activity.Current?.Context ?? default : reports[i].ParentSpan;
-            alerting.Add(new Pending(i, ReportFacts.From(reports[i]), parent));
+            var facts = ReportFacts.From(reports[i]);
+            alerting.Add(new Pending(i, facts, JsonSerializer.Serialize(facts, IncidentStore.Json), PlanStart(facts, now, o), parent));
         }
 
         if (alerting.Count == 0)
@@ -48,7 +52,6 @@ internal sealed partial class IncidentCorrelator(
             return decisions;
         }
 
-        var now = timeProvider.GetUtcNow();
         await store.InTransactionAsync(
             async session =>
             {
@@ -58,7 +61,7 @@ internal sealed partial class IncidentCorrelator(
                     activity?.SetTag("outagealerts.item.key", pending.Facts.ItemKey);
                     // A message this report holds back is published later by another job; it goes out under this trace.
                     var trace = new HoldTrace(activity?.Id ?? TraceParent(pending.Parent), activity?.TraceStateString ?? pending.Parent.TraceState);
-                    var decision = await CorrelateAsync(session, pending.Facts, now, trace);
+                    var decision = await CorrelateAsync(session, pending, now, o, trace);
                     activity?.SetTag("outagealerts.incident.id", decision.IncidentId);
                     activity?.SetTag("outagealerts.incident.decision", decision.Outcome.ToString());
                     decisions[pending.Index] = decision;
@@ -128,8 +131,9 @@ internal sealed partial class IncidentCorrelator(
         return "oa-" + Convert.ToHexStringLower(hash.AsSpan(0, 6));
     }
 
-    private async Task<IncidentDecision> CorrelateAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now, HoldTrace trace)
+    private async Task<IncidentDecision> CorrelateAsync(IncidentSession session, Pending pending, DateTimeOffset now, IncidentOptions o, HoldTrace trace)
     {
+        var facts = pending.Facts;
         // The same item again: answer as the first time, so the caller publishes (again) exactly what it would have.
         if (await session.FindReportAsync(facts.ItemKey) is { } known)
         {
@@ -141,18 +145,17 @@ internal sealed partial class IncidentCorrelator(
             return new IncidentDecision(IncidentOutcome.Duplicate, known.IncidentId, null);
         }
 
-        var o = options.Value;
         var candidates = await session.FindCandidatesAsync(now - o.QuietPeriod, facts.Published - o.CorrelationWindow, facts.Published + o.CorrelationWindow, o.MaxIncidentSpan);
         var reports = candidates.Count == 0 ? [] : await session.LoadReportsAsync([.. candidates.Select(c => c.Id)]);
         var match = BestMatch(facts, candidates, reports, o);
         if (match is null)
         {
-            return await StartIncidentAsync(session, facts, now, o, trace);
+            return await StartIncidentAsync(session, pending, now, trace);
         }
 
         var (incident, score) = match.Value;
         LogMatched(facts.ItemKey, incident.Id, score);
-        return await JoinIncidentAsync(session, incident, [.. reports[incident.Id], facts], facts, now, o, trace);
+        return await JoinIncidentAsync(session, incident, [.. reports[incident.Id], facts], pending, now, o, trace);
     }
 
     private static (IncidentRecord Incident, MatchScore Score)? BestMatch(
@@ -195,13 +198,24 @@ internal sealed partial class IncidentCorrelator(
         return best;
     }
 
-    private async Task<IncidentDecision> StartIncidentAsync(IncidentSession session, ReportFacts facts, DateTimeOffset now, IncidentOptions o, HoldTrace trace)
+    /// <summary>
+    /// What a report does if it starts an incident of its own: a function of the report and the time alone, so it is
+    /// worked out (and its alert serialised) before the transaction; the transaction only decides whether it applies.
+    /// </summary>
+    private static StartPlan PlanStart(ReportFacts facts, DateTimeOffset now, IncidentOptions o)
     {
         var id = AlertIdFor(facts.ItemKey);
         var snapshot = IncidentSnapshot.Build([facts]);
         var step = IncidentLifecycle.OnReport(IncidentStatus.Held, null, null, snapshot, now, o);
-        var raise = step.Kind == StepKind.Raise;
-        var alert = raise ? snapshot.ToAlert(id, 1, MsgType.Alert, now, [], []) : null;
+        var alert = step.Kind == StepKind.Raise ? snapshot.ToAlert(id, 1, MsgType.Alert, now, [], []) : null;
+        return new StartPlan(id, snapshot.Severity, step.DueAt, alert, alert is null ? null : JsonSerializer.Serialize(alert, IncidentStore.Json));
+    }
+
+    private async Task<IncidentDecision> StartIncidentAsync(IncidentSession session, Pending pending, DateTimeOffset now, HoldTrace trace)
+    {
+        var (facts, plan) = (pending.Facts, pending.Start);
+        var (id, alert) = (plan.Id, plan.Alert);
+        var raise = alert is not null;
         await session.InsertIncidentAsync(new IncidentRecord
         {
             Id = id,
@@ -212,19 +226,19 @@ internal sealed partial class IncidentCorrelator(
             LastActivity = now,
             Version = raise ? 1 : 0,
             LastSent = raise ? now : null,
-            DueAt = step.DueAt,
+            DueAt = plan.DueAt,
             CreatedAt = now,
             HoldTraceParent = raise ? null : trace.Parent,
             HoldTraceState = raise ? null : trace.State,
         });
         if (alert is not null)
         {
-            await session.InsertVersionAsync(alert);
+            await session.InsertVersionAsync(alert, plan.AlertJson!);
         }
 
         var outcome = raise ? IncidentOutcome.New : IncidentOutcome.Held;
-        await session.InsertReportAsync(id, facts, outcome, alert?.Version, now);
-        LogStarted(id, snapshot.Severity, outcome);
+        await session.InsertReportAsync(id, facts, pending.FactsJson, outcome, alert?.Version, now);
+        LogStarted(id, plan.Severity, outcome);
         return new IncidentDecision(outcome, id, alert);
     }
 
@@ -232,11 +246,12 @@ internal sealed partial class IncidentCorrelator(
         IncidentSession session,
         IncidentRecord incident,
         IReadOnlyList<ReportFacts> all,
-        ReportFacts facts,
+        Pending pending,
         DateTimeOffset now,
         IncidentOptions o,
         HoldTrace trace)
     {
+        var facts = pending.Facts;
         var snapshot = IncidentSnapshot.Build(all);
         var lastPublished = incident.Version > 0 ? await session.GetVersionAsync(incident.Id, incident.Version) : null;
         var step = IncidentLifecycle.OnReport(incident.Status, lastPublished, incident.DueAt, snapshot, now, o);
@@ -279,7 +294,7 @@ internal sealed partial class IncidentCorrelator(
             await session.InsertVersionAsync(alert);
         }
 
-        await session.InsertReportAsync(incident.Id, facts, outcome, alert?.Version, now);
+        await session.InsertReportAsync(incident.Id, facts, pending.FactsJson, outcome, alert?.Version, now);
         return new IncidentDecision(outcome, incident.Id, alert);
     }
 
@@ -364,8 +379,14 @@ internal sealed partial class IncidentCorrelator(
     /// <summary>The W3C trace context of the report being correlated.</summary>
     private readonly record struct HoldTrace(string? Parent, string? State);
 
-    /// <summary>An alerting report of a batch: its place in the batch, its facts and the span it belongs under.</summary>
-    private sealed record Pending(int Index, ReportFacts Facts, ActivityContext Parent);
+    /// <summary>
+    /// An alerting report of a batch: its place in the batch, its facts (and their JSON), what it does if it starts an
+    /// incident, and the span it belongs under.
+    /// </summary>
+    private sealed record Pending(int Index, ReportFacts Facts, string FactsJson, StartPlan Start, ActivityContext Parent);
+
+    /// <summary>A new incident's id, severity and hold (or its first alert, serialised), as <see cref="PlanStart"/> made them.</summary>
+    private sealed record StartPlan(string Id, Severity Severity, DateTimeOffset? DueAt, Alert? Alert, string? AlertJson);
 
     private static void Count(IncidentOutcome outcome) =>
         IncidentsTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("outagealerts.incident.decision", outcome.ToString()));

@@ -187,17 +187,18 @@ internal sealed class IncidentSession(
 
     public async Task<(string IncidentId, int? Version)?> FindReportAsync(string itemKey)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<ReportRow>(Command(
-            "SELECT incident_id AS IncidentId, version AS Version FROM incident_reports WHERE item_key = @itemKey",
-            new { itemKey }));
-        return row is null ? null : (row.IncidentId, row.Version is { } v ? (int)v : null);
+        var rows = await Statement("SELECT incident_id, version FROM incident_reports WHERE item_key = @itemKey")
+            .Bind("@itemKey", itemKey)
+            .QueryAsync(r => (IncidentId: r.GetString(0), Version: r.IsDBNull(1) ? (int?)null : (int)r.GetInt64(1)), cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public async Task<IncidentRecord?> GetIncidentAsync(string id)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<IncidentRow>(Command(
-            $"SELECT {IncidentColumns} FROM incidents WHERE id = @id", new { id }));
-        return row?.ToRecord();
+        var rows = await Statement($"SELECT {IncidentColumns} FROM incidents WHERE id = @id")
+            .Bind("@id", id)
+            .QueryAsync(ReadIncident, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     /// <summary>
@@ -219,24 +220,19 @@ internal sealed class IncidentSession(
     /// </remarks>
     public async Task<IReadOnlyList<IncidentRecord>> FindCandidatesAsync(DateTimeOffset openSince, DateTimeOffset from, DateTimeOffset to, TimeSpan maxSpan)
     {
-        var rows = await connection.QueryAsync<IncidentRow>(Command(
-            CandidatesSql,
-            new
-            {
-                openSince = openSince.ToUnixTimeMilliseconds(),
-                from = from.ToUnixTimeMilliseconds(),
-                to = to.ToUnixTimeMilliseconds(),
-                lastBefore = (to + maxSpan).ToUnixTimeMilliseconds(),
-            }));
-        return [.. rows.Select(r => r.ToRecord())];
+        return await Statement(CandidatesSql)
+            .Bind("@from", from.ToUnixTimeMilliseconds())
+            .Bind("@lastBefore", (to + maxSpan).ToUnixTimeMilliseconds())
+            .Bind("@to", to.ToUnixTimeMilliseconds())
+            .Bind("@openSince", openSince.ToUnixTimeMilliseconds())
+            .QueryAsync(ReadIncident, cancellationToken);
     }
 
     public async Task<IReadOnlyList<IncidentRecord>> FindDueAsync(DateTimeOffset now)
     {
-        var rows = await connection.QueryAsync<IncidentRow>(Command(
-            $"SELECT {IncidentColumns} FROM incidents WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at, id",
-            new { now = now.ToUnixTimeMilliseconds() }));
-        return [.. rows.Select(r => r.ToRecord())];
+        return await Statement($"SELECT {IncidentColumns} FROM incidents WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at, id")
+            .Bind("@now", now.ToUnixTimeMilliseconds())
+            .QueryAsync(ReadIncident, cancellationToken);
     }
 
     /// <summary>
@@ -296,9 +292,10 @@ internal sealed class IncidentSession(
 
     public async Task<Alert?> GetVersionAsync(string alertId, int version)
     {
-        var json = await connection.QuerySingleOrDefaultAsync<string>(Command(
-            "SELECT alert FROM incident_versions WHERE alert_id = @alertId AND version = @version",
-            new { alertId, version = (long)version }));
+        var json = await Statement("SELECT alert FROM incident_versions WHERE alert_id = @alertId AND version = @version")
+            .Bind("@alertId", alertId)
+            .Bind("@version", version)
+            .ScalarAsync(cancellationToken) as string;
         return json is null ? null : JsonSerializer.Deserialize<Alert>(json, IncidentStore.Json);
     }
 
@@ -324,6 +321,13 @@ internal sealed class IncidentSession(
             .ExecuteAsync(cancellationToken);
 
     public Task InsertReportAsync(string incidentId, ReportFacts facts, IncidentOutcome outcome, int? version, DateTimeOffset receivedAt) =>
+        InsertReportAsync(incidentId, facts, JsonSerializer.Serialize(facts, IncidentStore.Json), outcome, version, receivedAt);
+
+    /// <param name="factsJson">
+    /// <paramref name="facts"/> serialised with <see cref="IncidentStore.Json"/> before the transaction, so that the
+    /// writer does not spend its time on it.
+    /// </param>
+    public Task InsertReportAsync(string incidentId, ReportFacts facts, string factsJson, IncidentOutcome outcome, int? version, DateTimeOffset receivedAt) =>
         Statement(
             """
             INSERT INTO incident_reports (item_key, incident_id, published, received_at, outcome, version, facts)
@@ -335,11 +339,15 @@ internal sealed class IncidentSession(
             .Bind("@receivedAt", receivedAt.ToUnixTimeMilliseconds())
             .Bind("@outcome", outcome.ToString())
             .Bind("@version", version)
-            .Bind("@facts", JsonSerializer.Serialize(facts, IncidentStore.Json))
+            .Bind("@facts", factsJson)
             .ExecuteAsync(cancellationToken);
 
     /// <param name="pendingUntil">For a released held message: when to release it again unless confirmed.</param>
     public Task InsertVersionAsync(Alert alert, DateTimeOffset? pendingUntil = null, string? traceParent = null, string? traceState = null) =>
+        InsertVersionAsync(alert, JsonSerializer.Serialize(alert, IncidentStore.Json), pendingUntil, traceParent, traceState);
+
+    /// <param name="alertJson"><paramref name="alert"/> serialised with <see cref="IncidentStore.Json"/>, before the transaction where it can be.</param>
+    public Task InsertVersionAsync(Alert alert, string alertJson, DateTimeOffset? pendingUntil = null, string? traceParent = null, string? traceState = null) =>
         Statement(
             """
             INSERT INTO incident_versions (alert_id, version, msg_type, sent, alert, release_pending_until, trace_parent, trace_state)
@@ -349,7 +357,7 @@ internal sealed class IncidentSession(
             .Bind("@version", alert.Version)
             .Bind("@msgType", alert.MsgType.ToString())
             .Bind("@sent", alert.Sent.ToUnixTimeMilliseconds())
-            .Bind("@json", JsonSerializer.Serialize(alert, IncidentStore.Json))
+            .Bind("@json", alertJson)
             .Bind("@pendingUntil", pendingUntil?.ToUnixTimeMilliseconds())
             .Bind("@traceParent", traceParent)
             .Bind("@traceState", traceState)
@@ -414,12 +422,6 @@ internal sealed class IncidentSession(
         return update ? statement.Bind("@Id", r.Id) : statement;
     }
 
-    private sealed class ReportRow
-    {
-        public string IncidentId { get; set; } = "";
-        public long? Version { get; set; }
-    }
-
     private sealed class PendingRow
     {
         public string AlertId { get; set; } = "";
@@ -441,39 +443,23 @@ internal sealed class IncidentSession(
         public string Facts { get; set; } = "";
     }
 
-    private sealed class IncidentRow
+    /// <summary>A row of <see cref="IncidentColumns"/>, by position.</summary>
+    private static IncidentRecord ReadIncident(DbDataReader r) => new()
     {
-        public string Id { get; set; } = "";
-        public string Status { get; set; } = "";
-        public string? Country { get; set; }
-        public long FirstPublished { get; set; }
-        public long LastPublished { get; set; }
-        public long LastActivity { get; set; }
-        public long Version { get; set; }
-        public long? LastSent { get; set; }
-        public long? DueAt { get; set; }
-        public long CreatedAt { get; set; }
-        public string? CancelReason { get; set; }
-        public string? HoldTraceParent { get; set; }
-        public string? HoldTraceState { get; set; }
-
-        public IncidentRecord ToRecord() => new()
-        {
-            Id = Id,
-            Status = Enum.Parse<IncidentStatus>(Status),
-            Country = Country,
-            FirstPublished = DateTimeOffset.FromUnixTimeMilliseconds(FirstPublished),
-            LastPublished = DateTimeOffset.FromUnixTimeMilliseconds(LastPublished),
-            LastActivity = DateTimeOffset.FromUnixTimeMilliseconds(LastActivity),
-            Version = (int)Version,
-            LastSent = LastSent is { } s ? DateTimeOffset.FromUnixTimeMilliseconds(s) : null,
-            DueAt = DueAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null,
-            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
-            CancelReason = CancelReason,
-            HoldTraceParent = HoldTraceParent,
-            HoldTraceState = HoldTraceState,
-        };
-    }
+        Id = r.GetString(0),
+        Status = Enum.Parse<IncidentStatus>(r.GetString(1)),
+        Country = r.IsDBNull(2) ? null : r.GetString(2),
+        FirstPublished = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
+        LastPublished = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
+        LastActivity = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+        Version = (int)r.GetInt64(6),
+        LastSent = r.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
+        DueAt = r.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
+        CancelReason = r.IsDBNull(10) ? null : r.GetString(10),
+        HoldTraceParent = r.IsDBNull(11) ? null : r.GetString(11),
+        HoldTraceState = r.IsDBNull(12) ? null : r.GetString(12),
+    };
 }
 
 /// <summary>An incident's lifecycle state; its facts live in its reports.</summary>

@@ -82,6 +82,17 @@ public sealed class BenchCommandTests
         Assert.Empty(root.GetProperty("problems").EnumerateArray());
         Positive(throughput, "allocatedKbPerAlert");
         Assert.True(throughput.GetProperty("gcCollections").GetInt32() >= 0);
+        var gcPauseMs = throughput.GetProperty("gcPauseMs").GetDouble();
+        // Paused time lies within the phase: from the release of the alerts to the last webhook.
+        Assert.InRange(gcPauseMs, 0, throughput.GetProperty("machine").GetProperty("seconds").GetDouble() * 1000);
+
+        // Every alert went through the one SQLite writer: its correlation, its routing and its delivery were written.
+        var writer = throughput.GetProperty("storeWriter");
+        var commits = writer.GetProperty("commits").GetInt32();
+        Assert.InRange(commits, 1, writer.GetProperty("writes").GetInt32());
+        Assert.True(writer.GetProperty("writes").GetInt32() >= 40, "at least one write per alert");
+        Positive(writer, "busyMs");
+        Positive(writer, "busyShare");
 
         // MassTransit's two hops alone, measured with the same alert, count, prefetch and window, and cleaned up after.
         var floor = root.GetProperty("massTransitFloor");
