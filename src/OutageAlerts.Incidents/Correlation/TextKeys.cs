@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -57,92 +58,178 @@ internal static class TextKeys
     /// <summary>
     /// The three key sets of one text, from one pass over its words, each word folded once (issue 10: computing them
     /// apart split the text three times and folded its words up to five times, a twentieth of the pipeline's time).
+    /// Words are ranges of the text and keys are folded on the stack and shared (<see cref="KeyString"/>): only the
+    /// capitalised words are copied, so a report costs a few allocations instead of several per word (issue 10: the
+    /// keys were 7 % of the pipeline's processor time and its largest allocator).
     /// </summary>
     public static ReportKeys Compute(string? title, string? summary)
     {
-        var words = Words(string.Concat(title, "\n", summary)).ToList();
-        var folded = new Dictionary<string, string?>(StringComparer.Ordinal);
-        string? KeyOf(string word)
-        {
-            if (!folded.TryGetValue(word, out var key))
-            {
-                key = Key(word);
-                folded.Add(word, key);
-            }
+        var text = string.Concat(title, "\n", summary);
+        var words = new List<WordRange>(Math.Max(16, text.Length / 6));
+        CollectWords(text, words);
 
-            return key;
-        }
-
-        // A capitalised word that also appears in lower case is a common word at the start of a sentence; a word like
-        // "al-Sardi" starts in lower case but is a name, so only words without any capital letter count as lower case.
-        var lowerForms = words.Where(w => !w.Text.Any(char.IsUpper)).Select(w => w.Text).ToHashSet(StringComparer.Ordinal);
-        var properAnywhere = words.Where(w => !w.SentenceStart && char.IsUpper(w.Text[0])).Select(w => w.Text.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        var proper = new SortedSet<string>(StringComparer.Ordinal);
-        var content = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (word, sentenceStart) in words)
+        var content = new List<string>(words.Count);
+        var capitalised = new List<(WordRange Word, string Lower)>();
+        foreach (var word in words)
         {
-            if (word.Length >= MinimumContentTokenLength && KeyOf(word) is { } contentKey)
+            var span = text.AsSpan(word.Start, word.Length);
+            if (word.Length >= MinimumContentTokenLength && Key(span) is { } contentKey)
             {
                 content.Add(contentKey);
             }
 
-            if (!char.IsUpper(word[0]))
+            if (char.IsUpper(span[0]))
             {
-                continue;
-            }
-
-            var lower = word.ToLowerInvariant();
-            if (CommonCapitalised.Contains(lower) || lowerForms.Contains(lower) || KeyOf(word) is not { } key)
-            {
-                continue;
-            }
-
-            names.Add(key);
-            if (!sentenceStart || properAnywhere.Contains(lower) || IsAcronym(word))
-            {
-                proper.Add(key);
+                capitalised.Add((word, span.ToString().ToLowerInvariant()));
             }
         }
 
-        return new ReportKeys([.. names], [.. proper], [.. content]);
+        var names = new List<string>(capitalised.Count);
+        var proper = new List<string>(capitalised.Count);
+        if (capitalised.Count > 0)
+        {
+            // A capitalised word that also appears in lower case is a common word at the start of a sentence; a word like
+            // "al-Sardi" starts in lower case but is a name, so only words without any capital letter count as lower case.
+            var forms = new Dictionary<string, (bool InLowerCase, bool ProperSomewhere)>(capitalised.Count, StringComparer.Ordinal);
+            foreach (var (word, lower) in capitalised)
+            {
+                var seen = forms.GetValueOrDefault(lower);
+                forms[lower] = (false, seen.ProperSomewhere || !word.SentenceStart);
+            }
+
+            var lookup = forms.GetAlternateLookup<ReadOnlySpan<char>>();
+            foreach (var word in words)
+            {
+                var span = text.AsSpan(word.Start, word.Length);
+                if (!HasUpper(span) && lookup.TryGetValue(span, out var form))
+                {
+                    lookup[span] = form with { InLowerCase = true };
+                }
+            }
+
+            foreach (var (word, lower) in capitalised)
+            {
+                var span = text.AsSpan(word.Start, word.Length);
+                var form = forms[lower];
+                if (CommonCapitalised.Contains(lower) || form.InLowerCase || Key(span) is not { } key)
+                {
+                    continue;
+                }
+
+                names.Add(key);
+                if (!word.SentenceStart || form.ProperSomewhere || IsAcronym(span))
+                {
+                    proper.Add(key);
+                }
+            }
+        }
+
+        return new ReportKeys(SortedDistinct(names), SortedDistinct(proper), SortedDistinct(content));
     }
 
-    private static bool IsAcronym(string word) => word.Length >= 2 && word.Where(char.IsLetter).All(char.IsUpper);
-
-    public static string? Key(string word)
+    private static string[] SortedDistinct(List<string> keys)
     {
-        var folded = Fold(word);
-        if (folded.Length < MinimumKeyLength)
+        if (keys.Count == 0)
         {
-            return null;
+            return [];
         }
 
-        return folded.Length <= KeyLength ? folded : folded[..KeyLength];
+        keys.Sort(StringComparer.Ordinal);
+        var distinct = 1;
+        for (var i = 1; i < keys.Count; i++)
+        {
+            if (!string.Equals(keys[i], keys[distinct - 1], StringComparison.Ordinal))
+            {
+                keys[distinct++] = keys[i];
+            }
+        }
+
+        return [.. keys.GetRange(0, distinct)];
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasUpper(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (char.IsUpper(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAcronym(ReadOnlySpan<char> word)
+    {
+        if (word.Length < 2)
+        {
+            return false;
+        }
+
+        foreach (var c in word)
+        {
+            if (char.IsLetter(c) && !char.IsUpper(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static string? Key(string word) => Key(word.AsSpan());
+
+    /// <summary>The first <see cref="KeyLength"/> letters of <see cref="Fold"/>, or null when it has fewer than <see cref="MinimumKeyLength"/>.</summary>
+    private static string? Key(ReadOnlySpan<char> word)
+    {
+        Span<char> key = stackalloc char[KeyLength];
+        var length = 0;
+        foreach (var c in word)
+        {
+            foreach (var l in Transliterate(char.ToLowerInvariant(c)))
+            {
+                var f = FoldLetter(l);
+                if (!char.IsAsciiLetterOrDigit(f) || (length > 0 && key[length - 1] == f))
+                {
+                    continue;
+                }
+
+                key[length++] = f;
+                if (length == KeyLength)
+                {
+                    return KeyString(key);
+                }
+            }
+        }
+
+        return length < MinimumKeyLength ? null : KeyString(key[..length]);
     }
 
     /// <summary>Transliterates and folds a word: lower case, Latin letters, y/i, w/v, h/g and doubled letters merged.</summary>
     public static string Fold(string word)
     {
+        ArgumentNullException.ThrowIfNull(word);
         var folded = new StringBuilder(word.Length + 4);
         foreach (var c in word.ToLowerInvariant())
         {
             foreach (var l in Transliterate(c))
             {
-                var f = l switch
-                {
-                    'y' or 'j' => 'i',
-                    'w' => 'v',
-                    // Ukrainian г is romanised h (Hryhorov, Kharkiv's kh stays kh→kg on both sides), Russian г is g.
-                    'h' => 'g',
-                    _ => l,
-                };
-                if (!char.IsAsciiLetterOrDigit(f))
-                {
-                    continue;
-                }
-
-                if (folded.Length > 0 && folded[^1] == f)
+                var f = FoldLetter(l);
+                if (!char.IsAsciiLetterOrDigit(f) || (folded.Length > 0 && folded[^1] == f))
                 {
                     continue;
                 }
@@ -154,8 +241,45 @@ internal static class TextKeys
         return folded.ToString();
     }
 
-    /// <summary>The words of a text, each with whether it opens a sentence (or the title, or the summary).</summary>
-    private static IEnumerable<(string Text, bool SentenceStart)> Words(string text)
+    private static char FoldLetter(char l) => l switch
+    {
+        'y' or 'j' => 'i',
+        'w' => 'v',
+        // Ukrainian г is romanised h (Hryhorov, Kharkiv's kh stays kh→kg on both sides), Russian г is g.
+        'h' => 'g',
+        _ => l,
+    };
+
+    // Keys are at most four ASCII letters or digits: one number each, so a key is made once and then shared by every
+    // report that has it (bounded: started over if a flood of distinct words ever filled it).
+    private const int MaxSharedKeys = 200_000;
+    private static readonly ConcurrentDictionary<uint, string> SharedKeys = new();
+
+    private static string KeyString(ReadOnlySpan<char> key)
+    {
+        var code = (uint)key.Length;
+        foreach (var c in key)
+        {
+            code = (code << 7) | c;
+        }
+
+        if (SharedKeys.TryGetValue(code, out var shared))
+        {
+            return shared;
+        }
+
+        if (SharedKeys.Count >= MaxSharedKeys)
+        {
+            SharedKeys.Clear();
+        }
+
+        return SharedKeys.GetOrAdd(code, key.ToString());
+    }
+
+    /// <summary>A word of a text: where it is, and whether it opens a sentence (or the title, or the summary).</summary>
+    private readonly record struct WordRange(int Start, int Length, bool SentenceStart);
+
+    private static void CollectWords(string text, List<WordRange> words)
     {
         var start = -1;
         var sentenceStart = true;
@@ -168,17 +292,17 @@ internal static class TextKeys
             }
             else if (!inWord && start >= 0)
             {
-                var word = text[start..i];
+                var word = text.AsSpan(start, i - start);
                 // "Kyiv's" names Kyiv; hyphenated names ("al-Sardi") stay whole.
-                var apostrophe = word.IndexOfAny(['\'', '’']);
+                var apostrophe = word.IndexOfAny('\'', '’');
                 if (apostrophe > 0 && word.Length - apostrophe <= 2)
                 {
                     word = word[..apostrophe];
                 }
 
-                if (word.Length > 0 && !word.All(char.IsDigit))
+                if (word.Length > 0 && !AllDigits(word))
                 {
-                    yield return (word, sentenceStart);
+                    words.Add(new WordRange(start, word.Length, sentenceStart));
                 }
 
                 start = -1;
