@@ -86,7 +86,7 @@ public sealed record PipelineBenchResult
         output.WriteLine(string.Create(c, $"{"webhook POSTs/s (raw HttpClient)",-40} {"",12} {WebhookPosts.RawPerSecond,12:0.0}"));
         output.WriteLine();
         output.WriteLine(string.Create(c, $"fetch-to-webhook at {FetchToWebhookMs.Rate:0.#} alerts/s ({FetchToWebhookMs.Count} alerts): p50 {FetchToWebhookMs.P50:0.0} ms, p95 {FetchToWebhookMs.P95:0.0} ms, p99 {FetchToWebhookMs.P99:0.0} ms, max {FetchToWebhookMs.Max:0.0} ms"));
-        output.WriteLine(string.Create(c, $"throughput phase: {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.AllocatedKbPerAlert:0.0} KiB allocated per alert, {Throughput.GcCollections} collections ({Throughput.GcPauseMs:0} ms paused), {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
+        output.WriteLine(string.Create(c, $"throughput phase (median of {string.Join(" / ", Throughput.RoundsAlertsPerSecond.Select(r => r.ToString("0", c)))} alerts/s): {Throughput.Delivered}/{Throughput.Alerts} alerts in {Throughput.Seconds:0.00} s ({Throughput.DistinctAlertIds} distinct alert ids), {Throughput.CpuMsPerAlert:0.00} ms of processor time per alert (raw RabbitMQ: {RawRabbitMq.CpuMsPerMessage:0.000} ms per message), {Throughput.AllocatedKbPerAlert:0.0} KiB allocated per alert, {Throughput.GcCollections} collections ({Throughput.GcPauseMs:0} ms paused), {Throughput.JitMethods} methods compiled in {Throughput.JitMs:0} ms"));
         if (Throughput.StoreWriter is { } w)
         {
             output.WriteLine(string.Create(c, $"SQLite writer in the throughput phase: {w.Commits} commits of {w.Writes} writes, busy {w.BusyMs:0} ms ({(w.BusyShare is { } share ? share.ToString("P0", c) : "n/a")} of the phase)"));
@@ -192,6 +192,12 @@ public sealed record ThroughputSummary(
     /// comparable with <see cref="Seconds"/>, and with a workstation collector on the thread that triggered it.
     /// </summary>
     public double GcPauseMs { get; init; }
+
+    /// <summary>
+    /// Alerts per second of each of the phase's <see cref="PipelineBench.ThroughputRounds"/> bursts, in the order run; the
+    /// other figures of this summary are the median round's.
+    /// </summary>
+    public IReadOnlyList<double> RoundsAlertsPerSecond { get; init; } = [];
 
     /// <summary>The SQLite writer's commits, writes and busy time in the phase; see <see cref="StoreWriterLoad"/>.</summary>
     public StoreWriterLoad? StoreWriter { get; init; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OutageAlerts.Delivery;
+using OutageAlerts.Host.Benchmarking;
 using OutageAlerts.IntegrationTests.Infrastructure;
 using OutageAlerts.Testing;
 
@@ -85,6 +86,12 @@ public sealed class BenchCommandTests
         var gcPauseMs = throughput.GetProperty("gcPauseMs").GetDouble();
         // Paused time lies within the phase: from the release of the alerts to the last webhook.
         Assert.InRange(gcPauseMs, 0, throughput.GetProperty("machine").GetProperty("seconds").GetDouble() * 1000);
+
+        // Three bursts, the median reported: the rate is the middle one of the rounds' rates.
+        var rounds = throughput.GetProperty("roundsAlertsPerSecond").EnumerateArray().Select(r => r.GetDouble()).ToList();
+        Assert.Equal(PipelineBench.ThroughputRounds, rounds.Count);
+        Assert.All(rounds, r => Assert.True(r > 0));
+        Assert.Equal(rounds.Order().ElementAt(1), alertsPerSecond);
 
         // Every alert went through the one SQLite writer: its correlation, its routing and its delivery were written.
         var writer = throughput.GetProperty("storeWriter");
