@@ -140,7 +140,13 @@ internal sealed partial class Store : IStore, IAsyncDisposable
         // The writer's commits no longer copy the WAL back into the database (and fsync both) themselves: the
         // writer's checkpoint thread does, so that no write waits for the disk's flush. The automatic checkpoint stays
         // as a backstop at SqliteWriter.BackstopCheckpointPages, should that thread fall behind.
-        pragmas.CommandText = $"{Pragmas} PRAGMA wal_autocheckpoint={SqliteWriter.BackstopCheckpointPages};";
+        //
+        // Each write of a shared commit runs in a savepoint, and SQLite keeps the original of every page a savepoint
+        // changes in a sub-journal, a temporary file once it passes 64 KiB: a batch of reports (a new incident, its
+        // alert and its report, each a few KB) passed it, and the writer spent a quarter of its time writing pages
+        // to /var/tmp that were thrown away at the release (issue 10, perf). In memory they stay a few megabytes at
+        // most, freed with the savepoint.
+        pragmas.CommandText = $"{Pragmas} PRAGMA wal_autocheckpoint={SqliteWriter.BackstopCheckpointPages}; PRAGMA temp_store=MEMORY;";
         pragmas.ExecuteNonQuery();
         return connection;
     }

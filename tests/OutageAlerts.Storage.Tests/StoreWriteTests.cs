@@ -236,4 +236,18 @@ public sealed class StoreWriteTests
 
         Assert.True(database.Length >= 600_000, $"database file is {database.Length} bytes: the WAL was not checkpointed");
     }
+
+    [Fact]
+    public async Task WriteAsync_SqliteWriterConnection_KeepsSavepointJournalsInMemory()
+    {
+        // Regression guard (issue 10): with temporary files on disk, the savepoint around each write of a shared
+        // commit spilled its page copies to /var/tmp, a quarter of the writer's time in the load harness.
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var tempStore = await sut.WriteAsync((c, t, ct) => c.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA temp_store", transaction: t, cancellationToken: ct)));
+
+        Assert.Equal(2L, tempStore); // 2 = MEMORY
+    }
 }
