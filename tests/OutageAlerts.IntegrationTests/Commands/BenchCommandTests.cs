@@ -139,6 +139,10 @@ public sealed class BenchCommandTests
         Assert.StartsWith("postgres ", root.GetProperty("settings").GetProperty("store").GetString(), StringComparison.Ordinal);
         Assert.Equal(20, root.GetProperty("throughput").GetProperty("delivered").GetInt32());
         Assert.Equal(20, root.GetProperty("fetchToWebhookMs").GetProperty("count").GetInt32());
+        // No SQLite writer in this process: nothing committed through it, and no share of the phase to report.
+        var writer = root.GetProperty("throughput").GetProperty("storeWriter");
+        Assert.Equal(0, writer.GetProperty("commits").GetInt32());
+        Assert.True(!writer.TryGetProperty("busyShare", out var share) || share.ValueKind == JsonValueKind.Null, writer.ToString());
         Assert.True(root.GetProperty("complete").GetBoolean());
         var database = System.Text.RegularExpressions.Regex.Match(stderr, "temporary PostgreSQL database (outage_alerts_bench_[0-9a-f]+)");
         Assert.True(database.Success, stderr);
