@@ -349,7 +349,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         AlertFeedServer alertFeeds, WebhookReceiver receiver, StageTimings stages, PipelineBenchOptions options, CancellationToken cancellationToken)
     {
         using var writer = new StoreWriterProbe();
-        stages.Start();
+        stages.Start(milestones: false);
         writer.Start();
         var jit = (Methods: JitInfo.GetCompiledMethodCount(), Time: JitInfo.GetCompilationTime());
         var cpu = Environment.CpuUsage.TotalTime;
