@@ -15,15 +15,8 @@ public static class TelemetryServiceCollectionExtensions
     // Every area names its ActivitySource and Meter "OutageAlerts.<Area>".
     private const string OwnSources = "OutageAlerts.*";
 
-    // Quartz labels its job metrics with the job's and the trigger's names, and there is one job per feed: with 1,000
-    // feeds that was 18,000 series and a 9.4 MB /metrics answer every scrape, whose buffer alone kept 11 MB of the
-    // process resident (issue 10). Per-feed timing and outcomes are ours (outagealerts.feed.*); Quartz's stay per group.
-    private static readonly string[] QuartzJobTags = ["quartz.job.group", "quartz.job.result", "quartz.scheduler.name"];
-
-    private static readonly double[] FetchSecondsBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60];
-
-    private static readonly double[] LatencyMillisecondsBuckets =
-        [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000, 3_600_000];
+    // The configured feeds; their number sizes the per-feed metric streams.
+    private const string FeedsSection = "OutageAlerts:Feeds";
 
     // MassTransit's ActivitySource and Meter; its spans carry the trace across RabbitMQ.
     private const string MassTransitSource = "MassTransit";
@@ -40,6 +33,7 @@ public static class TelemetryServiceCollectionExtensions
     {
         services.AddMetrics();
         services.TryAddSingleton<BacklogMetrics>();
+        var feeds = configuration.GetSection(FeedsSection).GetChildren().Count();
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r
                 .AddService(ServiceName, serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString())
@@ -53,12 +47,7 @@ public static class TelemetryServiceCollectionExtensions
                 .AddHttpClientInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                // The default buckets (0…10,000) put every feed fetch in the first one and every delivery slower
-                // than 10 s in the overflow, which would make both latency panels and alert rules blind.
-                .AddView("outagealerts.feed.fetch.duration", new ExplicitBucketHistogramConfiguration { Boundaries = FetchSecondsBuckets })
-                .AddView("outagealerts.delivery.latency", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyMillisecondsBuckets })
-                .AddView("quartz.job.execution.duration", new MetricStreamConfiguration { TagKeys = QuartzJobTags })
-                .AddView("quartz.job.execution.active", new MetricStreamConfiguration { TagKeys = QuartzJobTags })
+                .AddView(instrument => MetricStreams.For(instrument, feeds))
                 .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
