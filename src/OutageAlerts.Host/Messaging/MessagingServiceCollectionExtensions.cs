@@ -91,13 +91,18 @@ public static class MessagingServiceCollectionExtensions
                         }
                     });
                     cfg.PrefetchCount = options.PrefetchCount;
+                    cfg.ConfigureJsonSerializerOptions(CompactEnvelopes);
                     cfg.UsePublishFilter(typeof(RoutingQueueKeeperFilter<>), context);
                     cfg.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    cfg.ConfigureJsonSerializerOptions(CompactEnvelopes);
+                    cfg.ConfigureEndpoints(context);
+                });
             }
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HealthCheckServiceOptions>, BrokerHealthCheckRegistration>());
@@ -114,4 +119,15 @@ public static class MessagingServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// MassTransit writes its JSON envelopes indented unless told otherwise. An alert's message was then mostly
+    /// whitespace, serialised, sent, kept by the broker and parsed again at both hops, and a routing batch's webhook
+    /// message carries a whole alert per delivery (issue 10). Readers of either layout are the same, so consumers of an
+    /// earlier version read these, and these read theirs.
+    /// </summary>
+    internal static System.Text.Json.JsonSerializerOptions CompactEnvelopes(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.WriteIndented = false;
+        return options;
+    }
 }
