@@ -92,6 +92,7 @@ public static class MessagingServiceCollectionExtensions
                     });
                     cfg.PrefetchCount = options.PrefetchCount;
                     cfg.ConfigureJsonSerializerOptions(CompactEnvelopes);
+                    cfg.AddDeserializer(new EnvelopeDeserializerFactory(), isDefault: true);
                     cfg.UsePublishFilter(typeof(RoutingQueueKeeperFilter<>), context);
                     cfg.ConfigureEndpoints(context);
                 });
@@ -101,6 +102,7 @@ public static class MessagingServiceCollectionExtensions
                 bus.UsingInMemory((context, cfg) =>
                 {
                     cfg.ConfigureJsonSerializerOptions(CompactEnvelopes);
+                    cfg.AddDeserializer(new EnvelopeDeserializerFactory(), isDefault: true);
                     cfg.ConfigureEndpoints(context);
                 });
             }
