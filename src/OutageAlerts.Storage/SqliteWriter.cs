@@ -185,15 +185,15 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
                 {
                     foreach (var write in batch)
                     {
-                        savepoints.Save(transaction);
+                        savepoints.Save();
                         if (write.Run(connection, transaction))
                         {
-                            savepoints.Release(transaction);
+                            savepoints.Release();
                         }
                         else
                         {
-                            savepoints.RollBack(transaction);
-                            savepoints.Release(transaction);
+                            savepoints.RollBack();
+                            savepoints.Release();
                         }
                     }
                 }
@@ -309,24 +309,25 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     /// </summary>
     private sealed class Savepoints : IDisposable
     {
-        private readonly SqliteCommand _save;
-        private readonly SqliteCommand _release;
-        private readonly SqliteCommand _rollBack;
+        private readonly SqliteNativeStatement _save;
+        private readonly SqliteNativeStatement _release;
+        private readonly SqliteNativeStatement _rollBack;
         private readonly IDisposable _kept;
 
         public Savepoints(SqliteConnection connection)
         {
-            _save = Command(connection, $"SAVEPOINT \"{Savepoint}\"");
-            _release = Command(connection, $"RELEASE SAVEPOINT \"{Savepoint}\"");
-            _rollBack = Command(connection, $"ROLLBACK TO SAVEPOINT \"{Savepoint}\"");
+            _save = Prepare(connection, $"SAVEPOINT \"{Savepoint}\"");
+            _release = Prepare(connection, $"RELEASE SAVEPOINT \"{Savepoint}\"");
+            _rollBack = Prepare(connection, $"ROLLBACK TO SAVEPOINT \"{Savepoint}\"");
             _kept = StoreStatement.KeepStatements(connection);
         }
 
-        public void Save(SqliteTransaction transaction) => Run(_save, transaction);
+        // The transaction is the connection's: SQLite's savepoints need no command bound to it.
+        public void Save() => _save.Execute();
 
-        public void Release(SqliteTransaction transaction) => Run(_release, transaction);
+        public void Release() => _release.Execute();
 
-        public void RollBack(SqliteTransaction transaction) => Run(_rollBack, transaction);
+        public void RollBack() => _rollBack.Execute();
 
         public void Dispose()
         {
@@ -336,18 +337,8 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             _rollBack.Dispose();
         }
 
-        private static SqliteCommand Command(SqliteConnection connection, string sql)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return command;
-        }
-
-        private static void Run(SqliteCommand command, SqliteTransaction transaction)
-        {
-            command.Transaction = transaction;
-            command.ExecuteNonQuery();
-        }
+        private static SqliteNativeStatement Prepare(SqliteConnection connection, string sql) =>
+            SqliteNativeStatement.TryPrepare(connection, sql) ?? throw new InvalidOperationException($"'{sql}' did not prepare as one statement.");
     }
 
     private interface IWrite

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 
 namespace OutageAlerts.Storage;
 
@@ -27,12 +28,14 @@ public sealed class StoreStatement : IDisposable
 
     private readonly DbCommand _command;
     private readonly bool _kept;
+    private readonly SqliteNativeStatement? _native;
     private int _bound;
 
-    private StoreStatement(DbCommand command, bool kept)
+    private StoreStatement(DbCommand command, bool kept, SqliteNativeStatement? native = null)
     {
         _command = command;
         _kept = kept;
+        _native = native;
     }
 
     /// <summary>
@@ -55,7 +58,15 @@ public sealed class StoreStatement : IDisposable
             statement = new StoreStatement(command, kept: false);
         }
 
-        statement._command.Transaction = transaction;
+        if (statement._native is null)
+        {
+            statement._command.Transaction = transaction;
+        }
+        else
+        {
+            statement._native.Restart();
+        }
+
         statement._bound = 0;
         return statement;
     }
@@ -81,6 +92,12 @@ public sealed class StoreStatement : IDisposable
     /// <summary>Runs the statement; the number of rows it changed.</summary>
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        if (_native is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return _native.Execute();
+        }
+
         CheckAllBound();
         try
         {
@@ -95,6 +112,12 @@ public sealed class StoreStatement : IDisposable
     /// <summary>Runs the statement; the first column of its first row, or null without a row or for SQL NULL.</summary>
     public async Task<object?> ScalarAsync(CancellationToken cancellationToken)
     {
+        if (_native is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return _native.Scalar();
+        }
+
         CheckAllBound();
         try
         {
@@ -114,6 +137,12 @@ public sealed class StoreStatement : IDisposable
     public async Task<List<T>> QueryAsync<T>(Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
+        if (_native is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return _native.Query(read);
+        }
+
         CheckAllBound();
         try
         {
@@ -138,6 +167,12 @@ public sealed class StoreStatement : IDisposable
     private StoreStatement Set(string name, DbType type, object? value)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        if (_native is not null)
+        {
+            _native.Set(name, value);
+            return this;
+        }
+
         var parameters = _command.Parameters;
         DbParameter parameter;
         if (_bound < parameters.Count)
@@ -189,7 +224,8 @@ public sealed class StoreStatement : IDisposable
             {
                 var command = owner.CreateCommand();
                 command.CommandText = sql;
-                statement = new StoreStatement(command, kept: true);
+                var native = owner is SqliteConnection sqlite ? SqliteNativeStatement.TryPrepare(sqlite, sql) : null;
+                statement = new StoreStatement(command, kept: true, native);
                 _statements.Add(sql, statement);
             }
 
@@ -201,6 +237,7 @@ public sealed class StoreStatement : IDisposable
             Caches.Remove(connection);
             foreach (var statement in _statements.Values)
             {
+                statement._native?.Dispose();
                 statement._command.Dispose();
             }
 

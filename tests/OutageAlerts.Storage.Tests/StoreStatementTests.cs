@@ -211,4 +211,91 @@ public sealed class StoreStatementTests
         await using var connection = await sut.OpenAsync();
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample"));
     }
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ExecuteAsync_TextBeyondAscii_IsStoredAndReadBackAsGiven(StoreProvider provider)
+    {
+        // On the writer, strings go to SQLite as UTF-16 for it to convert: Cyrillic, Arabic, Devanagari and a surrogate pair.
+        const string Text = "Удар по ТЕЦ у Харкові; قصف محطة كهرباء; बिजली घर पर हमला 🔥 \u00e9\u0301";
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var kept = await sut.WriteAsync(async (c, t, ct) =>
+        {
+            await StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", Text).Bind("@size", (long)Text.Length).ExecuteAsync(ct);
+            return await StoreStatement.For(c, t, "SELECT name FROM sample WHERE name = @name").Bind("@name", Text).QueryAsync(r => r.GetString(0), ct);
+        });
+
+        Assert.Equal([Text], kept);
+        await using var connection = await sut.OpenAsync();
+        Assert.Equal(Text, await connection.ExecuteScalarAsync<string>("SELECT name FROM sample WHERE id = 1"));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(Text), await connection.ExecuteScalarAsync<long>(
+            provider == StoreProvider.Sqlite ? "SELECT length(CAST(name AS BLOB)) FROM sample" : "SELECT octet_length(name) FROM sample"));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_KeptDuplicateKey_FailsWithSqlitesConstraintError()
+    {
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        Task<int> InsertAsync() => sut.WriteAsync((c, t, ct) =>
+            StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", "n").Bind("@size", 1L).ExecuteAsync(ct));
+        await InsertAsync();
+
+        var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(InsertAsync);
+
+        Assert.Equal(SQLitePCL.raw.SQLITE_CONSTRAINT, error.SqliteErrorCode);
+        Assert.Contains("UNIQUE", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bind_KeptStatementFailingHalfBound_NextWriteBindsFromTheStart()
+    {
+        // Regression guard: values bound by a use that threw before it ran must not shift the next use's parameters.
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        await sut.WriteAsync((c, t, ct) => StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", "a").Bind("@size", 1L).ExecuteAsync(ct));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.WriteAsync((c, t, ct) =>
+            StoreStatement.For(c, t, Insert).Bind("@id", 2L).Bind("@size", 2L).Bind("@name", "b").ExecuteAsync(ct)));
+        await sut.WriteAsync((c, t, ct) => StoreStatement.For(c, t, Insert).Bind("@id", 3L).Bind("@name", "c").Bind("@size", 3L).ExecuteAsync(ct));
+
+        await using var connection = await sut.OpenAsync();
+        var rows = (await connection.QueryAsync<(long Id, string Name, long Size)>("SELECT id, name, size FROM sample ORDER BY id")).ToList();
+        Assert.Equal([(1L, "a", 1L), (3L, "c", 3L)], rows);
+    }
+
+    [Fact]
+    public async Task Bind_KeptStatementWithoutThatParameter_FailsNamingIt()
+    {
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => sut.WriteAsync((c, t, ct) =>
+            StoreStatement.For(c, t, "DELETE FROM sample WHERE id = @id").Bind("@identifier", 1L).ExecuteAsync(ct)));
+
+        Assert.Contains("'@identifier'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_KeptSqlOfSeveralStatements_RunsThemAll()
+    {
+        // SQLite's interface prepares one statement at a time; SQL holding several stays with Microsoft.Data.Sqlite.
+        await using var store = TestStore.Sqlite();
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+        const string Both = "INSERT INTO sample (id, name, size) VALUES (@id, @name, 1); UPDATE sample SET size = size + 1 WHERE name = @name;";
+
+        var changed = await sut.WriteAsync(async (c, t, ct) =>
+            await StoreStatement.For(c, t, Both).Bind("@id", 1L).Bind("@name", "x").ExecuteAsync(ct)
+            + await StoreStatement.For(c, t, Both).Bind("@id", 2L).Bind("@name", "x").ExecuteAsync(ct));
+
+        Assert.Equal(5, changed);
+        await using var connection = await sut.OpenAsync();
+        Assert.Equal([3L, 2L], await connection.QueryAsync<long>("SELECT size FROM sample ORDER BY id"));
+    }
 }
