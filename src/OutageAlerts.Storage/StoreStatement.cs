@@ -15,7 +15,9 @@ namespace OutageAlerts.Storage;
 /// Dapper creates, prepares and binds a new command per call: with Microsoft.Data.Sqlite, which keeps no statement
 /// cache, that is SQLite's parser and code generator plus Dapper's parameter building for every statement, about
 /// 23 µs against 7 µs for a kept statement whose parameter values are set again (issue 10, docs/performance.md). All
-/// of it ran on the one writer thread, which every write of the process waits for.
+/// of it ran on the one writer thread, which every write of the process waits for. A kept statement of one SQL
+/// statement runs on SQLite's own interface (<see cref="SqliteNativeStatement"/>), which spares the writer
+/// Microsoft.Data.Sqlite's binding work per execution as well.
 /// </para>
 /// <para>
 /// Bind the parameters in the same order on every use: a kept statement reuses its parameter objects by position
