@@ -187,7 +187,8 @@ internal sealed class SqliteNativeStatement : IDisposable
                 long number => raw.sqlite3_bind_int64(_statement, index, number),
                 int number => raw.sqlite3_bind_int64(_statement, index, number),
                 double number => raw.sqlite3_bind_double(_statement, index, number),
-                byte[] bytes => raw.sqlite3_bind_blob(_statement, index, bytes),
+                // The store binds no blobs: bytes are UTF-8 text (StoreStatement.BindUtf8).
+                byte[] utf8 => raw.sqlite3_bind_text(_statement, index, utf8),
                 var other => throw new NotSupportedException($"A kept statement cannot bind a {other.GetType().Name}."),
             };
             Check(rc);

@@ -298,4 +298,27 @@ public sealed class StoreStatementTests
         await using var connection = await sut.OpenAsync();
         Assert.Equal([3L, 2L], await connection.QueryAsync<long>("SELECT size FROM sample ORDER BY id"));
     }
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task BindUtf8_JsonDocument_IsStoredAsTextEqualToTheString(StoreProvider provider)
+    {
+        const string Json = """{"headline":"Удар по підстанції","areas":["Дніпро","Zaporizhzhia"],"note":"🔥 \"quoted\""}""";
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var kept = await sut.WriteAsync(async (c, t, ct) =>
+        {
+            await StoreStatement.For(c, t, Insert).Bind("@id", 1L).BindUtf8("@name", System.Text.Encoding.UTF8.GetBytes(Json)).Bind("@size", 1L).ExecuteAsync(ct);
+            await StoreStatement.For(c, t, Insert).Bind("@id", 2L).BindUtf8("@name", null).Bind("@size", 2L).ExecuteAsync(ct);
+            return await StoreStatement.For(c, t, "SELECT name FROM sample WHERE id = @id").Bind("@id", 1L).ScalarAsync(ct);
+        });
+
+        Assert.Equal(Json, kept);
+        await using var connection = await sut.OpenAsync();
+        var rows = (await connection.QueryAsync<(string? Name, string Type)>(provider == StoreProvider.Sqlite
+            ? "SELECT name, typeof(name) FROM sample ORDER BY id"
+            : "SELECT name, pg_typeof(name)::text FROM sample ORDER BY id")).ToList();
+        Assert.Equal(provider == StoreProvider.Sqlite ? [(Json, "text"), (null, "null")] : [(Json, "text"), (null, "text")], rows);
+    }
 }

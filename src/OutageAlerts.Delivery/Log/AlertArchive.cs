@@ -51,7 +51,7 @@ public sealed class AlertArchive(IStore store, TimeProvider time)
         var kind = delivery.Kind.ToString();
         var severity = alert.Severity.ToString();
         var storedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(alert, WebhookPayload.SerializerOptions);
         return (connection, transaction, ct) => StoreStatement.For(
                 connection,
                 transaction,
@@ -67,7 +67,7 @@ public sealed class AlertArchive(IStore store, TimeProvider time)
             .Bind("@Severity", severity)
             .Bind("@SentAt", alert.Sent.ToUnixTimeMilliseconds())
             .Bind("@StoredAt", storedAt)
-            .Bind("@Payload", payload)
+            .BindUtf8("@Payload", payload)
             .ExecuteAsync(ct);
     }
 

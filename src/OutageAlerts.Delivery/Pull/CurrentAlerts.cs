@@ -86,7 +86,7 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
         var country = alert.Country?.ToUpperInvariant();
         var regions = JoinRegions(alert.Regions);
         var recordedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var payload = JsonSerializer.Serialize(alert, WebhookPayload.SerializerOptions);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(alert, WebhookPayload.SerializerOptions);
         return (connection, transaction, ct) => StoreStatement.For(
                     connection,
                     transaction,
@@ -112,7 +112,7 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
                 .Bind("@Regions", regions)
                 .Bind("@SentAt", alert.Sent.ToUnixTimeMilliseconds())
                 .Bind("@RecordedAt", recordedAt)
-                .Bind("@Payload", payload)
+                .BindUtf8("@Payload", payload)
                 .Bind("@Cancelled", nameof(AlertEventKind.Cancelled))
                 .ExecuteAsync(ct);
     }

@@ -44,7 +44,7 @@ internal sealed partial class IncidentCorrelator(
             // does not run in the caller's execution context, so each report's span parent is taken here.
             var parent = reports[i].ParentSpan == default ? Activity.Current?.Context ?? default : reports[i].ParentSpan;
             var facts = ReportFacts.From(reports[i]);
-            alerting.Add(new Pending(i, facts, JsonSerializer.Serialize(facts, IncidentStore.Json), PlanStart(facts, now, o), parent));
+            alerting.Add(new Pending(i, facts, JsonSerializer.SerializeToUtf8Bytes(facts, IncidentStore.Json), PlanStart(facts, now, o), parent));
         }
 
         if (alerting.Count == 0)
@@ -208,7 +208,7 @@ internal sealed partial class IncidentCorrelator(
         var snapshot = IncidentSnapshot.Build([facts]);
         var step = IncidentLifecycle.OnReport(IncidentStatus.Held, null, null, snapshot, now, o);
         var alert = step.Kind == StepKind.Raise ? snapshot.ToAlert(id, 1, MsgType.Alert, now, [], []) : null;
-        return new StartPlan(id, snapshot.Severity, step.DueAt, alert, alert is null ? null : JsonSerializer.Serialize(alert, IncidentStore.Json));
+        return new StartPlan(id, snapshot.Severity, step.DueAt, alert, alert is null ? null : JsonSerializer.SerializeToUtf8Bytes(alert, IncidentStore.Json));
     }
 
     private async Task<IncidentDecision> StartIncidentAsync(IncidentSession session, Pending pending, DateTimeOffset now, HoldTrace trace)
@@ -383,10 +383,10 @@ internal sealed partial class IncidentCorrelator(
     /// An alerting report of a batch: its place in the batch, its facts (and their JSON), what it does if it starts an
     /// incident, and the span it belongs under.
     /// </summary>
-    private sealed record Pending(int Index, ReportFacts Facts, string FactsJson, StartPlan Start, ActivityContext Parent);
+    private sealed record Pending(int Index, ReportFacts Facts, byte[] FactsJson, StartPlan Start, ActivityContext Parent);
 
     /// <summary>A new incident's id, severity and hold (or its first alert, serialised), as <see cref="PlanStart"/> made them.</summary>
-    private sealed record StartPlan(string Id, Severity Severity, DateTimeOffset? DueAt, Alert? Alert, string? AlertJson);
+    private sealed record StartPlan(string Id, Severity Severity, DateTimeOffset? DueAt, Alert? Alert, byte[]? AlertJson);
 
     private static void Count(IncidentOutcome outcome) =>
         IncidentsTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("outagealerts.incident.decision", outcome.ToString()));

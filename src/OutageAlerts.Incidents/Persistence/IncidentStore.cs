@@ -321,13 +321,13 @@ internal sealed class IncidentSession(
             .ExecuteAsync(cancellationToken);
 
     public Task InsertReportAsync(string incidentId, ReportFacts facts, IncidentOutcome outcome, int? version, DateTimeOffset receivedAt) =>
-        InsertReportAsync(incidentId, facts, JsonSerializer.Serialize(facts, IncidentStore.Json), outcome, version, receivedAt);
+        InsertReportAsync(incidentId, facts, JsonSerializer.SerializeToUtf8Bytes(facts, IncidentStore.Json), outcome, version, receivedAt);
 
     /// <param name="factsJson">
     /// <paramref name="facts"/> serialised with <see cref="IncidentStore.Json"/> before the transaction, so that the
     /// writer does not spend its time on it.
     /// </param>
-    public Task InsertReportAsync(string incidentId, ReportFacts facts, string factsJson, IncidentOutcome outcome, int? version, DateTimeOffset receivedAt) =>
+    public Task InsertReportAsync(string incidentId, ReportFacts facts, byte[] factsJson, IncidentOutcome outcome, int? version, DateTimeOffset receivedAt) =>
         Statement(
             """
             INSERT INTO incident_reports (item_key, incident_id, published, received_at, outcome, version, facts)
@@ -339,15 +339,15 @@ internal sealed class IncidentSession(
             .Bind("@receivedAt", receivedAt.ToUnixTimeMilliseconds())
             .Bind("@outcome", outcome.ToString())
             .Bind("@version", version)
-            .Bind("@facts", factsJson)
+            .BindUtf8("@facts", factsJson)
             .ExecuteAsync(cancellationToken);
 
     /// <param name="pendingUntil">For a released held message: when to release it again unless confirmed.</param>
     public Task InsertVersionAsync(Alert alert, DateTimeOffset? pendingUntil = null, string? traceParent = null, string? traceState = null) =>
-        InsertVersionAsync(alert, JsonSerializer.Serialize(alert, IncidentStore.Json), pendingUntil, traceParent, traceState);
+        InsertVersionAsync(alert, JsonSerializer.SerializeToUtf8Bytes(alert, IncidentStore.Json), pendingUntil, traceParent, traceState);
 
     /// <param name="alertJson"><paramref name="alert"/> serialised with <see cref="IncidentStore.Json"/>, before the transaction where it can be.</param>
-    public Task InsertVersionAsync(Alert alert, string alertJson, DateTimeOffset? pendingUntil = null, string? traceParent = null, string? traceState = null) =>
+    public Task InsertVersionAsync(Alert alert, byte[] alertJson, DateTimeOffset? pendingUntil = null, string? traceParent = null, string? traceState = null) =>
         Statement(
             """
             INSERT INTO incident_versions (alert_id, version, msg_type, sent, alert, release_pending_until, trace_parent, trace_state)
@@ -357,7 +357,7 @@ internal sealed class IncidentSession(
             .Bind("@version", alert.Version)
             .Bind("@msgType", alert.MsgType.ToString())
             .Bind("@sent", alert.Sent.ToUnixTimeMilliseconds())
-            .Bind("@json", alertJson)
+            .BindUtf8("@json", alertJson)
             .Bind("@pendingUntil", pendingUntil?.ToUnixTimeMilliseconds())
             .Bind("@traceParent", traceParent)
             .Bind("@traceState", traceState)
