@@ -55,6 +55,24 @@ public sealed class FeedsServiceCollectionExtensionsTests
         Assert.Contains("OutageAlerts:FeedFetching:" + key, ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AddFeeds_FetchClient_HasNoLoggingHandlers()
+    {
+        // Guards the cost per request (issue 10): the fetcher logs outcomes itself.
+        using var provider = Build([]);
+
+        var chain = new List<Type>();
+        for (var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(FeedFetcher.HttpClientName);
+             handler is not null;
+             handler = (handler as DelegatingHandler)?.InnerHandler)
+        {
+            chain.Add(handler.GetType());
+        }
+
+        Assert.Contains(chain, t => t == typeof(System.Net.Http.SocketsHttpHandler));
+        Assert.DoesNotContain(chain, t => t.Namespace == "Microsoft.Extensions.Http.Logging");
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
