@@ -137,7 +137,7 @@ public static class DeliveryServiceCollectionExtensions
     private static void AddWebhookClient(IServiceCollection services)
     {
         services.AddHttpClient(WebhookSender.HttpClientName)
-            // The sender logs each delivery's outcome; the factory's logging handlers cost a log scope and a timing per
+            // The dispatcher logs each delivery's outcome; the factory's logging handlers cost a log scope and a timing per
             // POST and wrote nothing at the configured level (issue 10).
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp =>

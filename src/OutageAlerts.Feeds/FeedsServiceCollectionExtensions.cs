@@ -45,8 +45,9 @@ public static class FeedsServiceCollectionExtensions
                 // The resilience pipeline and the fetcher own every timeout.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            // The fetcher logs every outcome with its feed; the factory's logging handlers only ever wrote below the
-            // configured level, yet opened a log scope and timed each of 1,000 requests per poll cycle (issue 10).
+            // The poller logs failed fetches with their feed, and each request is a span; the factory's logging handlers
+            // only ever wrote below the configured level, yet opened a log scope and timed each of 1,000 requests per
+            // poll cycle (issue 10).
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(provider =>
             {
