@@ -5,7 +5,15 @@ using OutageAlerts.Testing;
 
 namespace OutageAlerts.Storage.Tests;
 
+/// <summary>Runs alone: the store's Meter is process-wide, other tests' writes would add to a count of commits.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class StoreMeterTests
+{
+    public const string Name = "store meter, alone";
+}
+
 /// <summary><see cref="IStore.WriteAsync{T}"/> on SQLite (the single writer) and PostgreSQL.</summary>
+[Collection(StoreMeterTests.Name)]
 public sealed class StoreWriteTests
 {
     public static TheoryData<StoreProvider> Providers => [StoreProvider.Sqlite, StoreProvider.Postgres];
