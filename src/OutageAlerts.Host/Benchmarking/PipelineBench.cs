@@ -280,6 +280,22 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             problems.Add($"poll cycle: {cycle.Failed} fetches failed");
         }
 
+        OpenIncidentsSummary? openIncidents = null;
+        if (options.OpenIncidents > 0)
+        {
+            Report($"open incidents: {options.OpenIncidents} seeded, then {OpenIncidentsProbe.Probes} new reports through the pipeline");
+            var now = time.GetUtcNow();
+            var probes = Enumerable.Range(0, OpenIncidentsProbe.Probes)
+                .Select(_ => BenchItems.Strike(_run, Interlocked.Increment(ref _nextItem), now) with { Published = now })
+                .ToList();
+            openIncidents = await OpenIncidentsProbe.RunAsync(
+                app.Services, alertFeeds, receiver, _run, options.OpenIncidents, probes, time, cancellationToken);
+            if (openIncidents.ProbesDelivered < openIncidents.Probes)
+            {
+                problems.Add($"open incidents: {openIncidents.Probes - openIncidents.ProbesDelivered} of {openIncidents.Probes} probe reports never reached the webhook");
+            }
+        }
+
         var rss = Environment.WorkingSet / MiB;
         var heap = GC.GetGCMemoryInfo();
 
@@ -315,6 +331,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 cycle.Feeds, Math.Round(cycle.Seconds, 6), Math.Round(cycle.RawSeconds, 6), Math.Round(cycle.Ratio, 3), Math.Round(cycle.RawUnconditionalSeconds, 6),
                 cycle.Publishers, cycle.Parallelism, cycle.Changed, cycle.NotModified, cycle.Failed, states.Count),
             RssMb = Math.Round(rss, 1),
+            OpenIncidents = openIncidents,
             Memory = new MemorySummary(
                 Math.Round(rss, 1), Math.Round(heap.HeapSizeBytes / MiB, 1), Math.Round(heap.TotalCommittedBytes / MiB, 1), GCSettings.IsServerGC,
                 GCSettings.LatencyMode.ToString()),

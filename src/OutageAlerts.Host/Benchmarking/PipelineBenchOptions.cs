@@ -22,6 +22,7 @@ public sealed record PipelineBenchOptions
     public const int DefaultFeeds = 1000;
     public const int DefaultAlertFeeds = 10;
     public const int DefaultMaxWarmUpRounds = 30;
+    public const int DefaultOpenIncidents = 10_000;
 
     /// <summary>Alerts released at once for the throughput phase (alerts per second end to end).</summary>
     public int Alerts { get; init; } = DefaultAlerts;
@@ -43,6 +44,12 @@ public sealed record PipelineBenchOptions
     /// (about 15 rounds on two cores): the measured phases then see the steady state of a service that has run a while.
     /// </summary>
     public int MaxWarmUpRounds { get; init; } = DefaultMaxWarmUpRounds;
+
+    /// <summary>
+    /// Incidents open in the service's store when its resident memory is read (issue 10: memory "with 1,000 feeds and
+    /// 10,000 open incidents"); 0 leaves the store as the phases left it.
+    /// </summary>
+    public int OpenIncidents { get; init; } = DefaultOpenIncidents;
 
     /// <summary>Where the measured service keeps its state.</summary>
     public BenchStore Store { get; init; } = BenchStore.Sqlite;
@@ -81,6 +88,11 @@ public sealed record PipelineBenchOptions
             problems.Add($"--warm-up-rounds must be between 1 and {MaxWarmUpRoundsCeiling}.");
         }
 
+        if (OpenIncidents is < 0 or > MaxOpenIncidents)
+        {
+            problems.Add($"--open-incidents must be between 0 and {MaxOpenIncidents}.");
+        }
+
         return problems;
     }
 
@@ -91,5 +103,6 @@ public sealed record PipelineBenchOptions
     private const int MaxWarmUpRoundsCeiling = 200;
     private const int MaxFeeds = 20000;
     private const int MaxAlertFeeds = 200;
+    private const int MaxOpenIncidents = 100_000;
     private static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(30);
 }

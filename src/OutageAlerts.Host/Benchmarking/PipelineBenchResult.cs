@@ -35,6 +35,9 @@ public sealed record PipelineBenchResult
     /// <summary>What the resident memory is made of: the managed heap and what the GC keeps committed for it.</summary>
     public required MemorySummary Memory { get; init; }
 
+    /// <summary>The open incidents the store held when memory was read, and the reports correlated against them; null with <c>--open-incidents 0</c>.</summary>
+    public OpenIncidentsSummary? OpenIncidents { get; init; }
+
     public required ThroughputSummary Throughput { get; init; }
 
     public required WarmUpSummary WarmUp { get; init; }
@@ -102,6 +105,11 @@ public sealed record PipelineBenchResult
         WriteLoad(output, "raw RabbitMQ, one in flight", RawRabbitMq.Machine);
         WriteLoad(output, "raw RabbitMQ, pipelined", RawRabbitMq.PipelinedMachine);
         output.WriteLine(string.Create(c, $"poll cycle: {PollCycle.NotModified} × 304, {PollCycle.Changed} changed, {PollCycle.Failed} failed; {PollCycle.Publishers} hosts, {PollCycle.Parallelism} at a time"));
+        if (OpenIncidents is { } open)
+        {
+            output.WriteLine(string.Create(c, $"open incidents: {open.Seeded} seeded in {open.SeedSeconds:0.00} s; {open.ProbesDelivered} of {open.Probes} new reports delivered against them, fetch to webhook {string.Join(" / ", open.ProbeFetchToWebhookMs.Select(ms => ms.ToString("0", c)))} ms"));
+        }
+
         output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB (managed heap {Memory.ManagedHeapMb:0.0} MB, GC committed {Memory.GcCommittedMb:0.0} MB, {(Memory.ServerGc ? "server" : "workstation")} GC, {Memory.GcLatencyMode})"));
         output.WriteLine();
         output.WriteLine(string.Create(c, $"{"SPANS (throughput phase)",-60} {"COUNT",7} {"MEAN ms",9} {"P99 ms",9} {"TOTAL s",9}"));

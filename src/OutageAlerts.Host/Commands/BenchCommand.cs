@@ -49,6 +49,12 @@ internal static class BenchCommand
             DefaultValueFactory = _ => PipelineBenchOptions.DefaultMaxWarmUpRounds,
         };
 
+        var openIncidents = new Option<int>("--open-incidents")
+        {
+            Description = "Incidents open in the service's store (seeded, all within a day) when its resident memory is read; 0 to skip.",
+            DefaultValueFactory = _ => PipelineBenchOptions.DefaultOpenIncidents,
+        };
+
         var store = new Option<BenchStore>("--store")
         {
             Description = "The service's store: sqlite (a temporary file) or postgres (a temporary database on the server of ConnectionStrings:OutageAlerts).",
@@ -59,7 +65,7 @@ internal static class BenchCommand
             "pipeline",
             "Run the real pipeline over RabbitMQ against local feeds and a local webhook receiver, with raw RabbitMQ.Client and HttpClient baselines measured in the same run.")
         {
-            json, alerts, rate, duration, feeds, alertFeeds, warmUpRounds, store,
+            json, alerts, rate, duration, feeds, alertFeeds, warmUpRounds, openIncidents, store,
         };
         pipeline.TreatUnmatchedTokensAsErrors = false;
         pipeline.SetAction(async (parse, cancellationToken) =>
@@ -72,6 +78,7 @@ internal static class BenchCommand
                 Feeds = parse.GetValue(feeds),
                 AlertFeeds = parse.GetValue(alertFeeds),
                 MaxWarmUpRounds = parse.GetValue(warmUpRounds),
+                OpenIncidents = parse.GetValue(openIncidents),
                 Store = parse.GetValue(store),
             };
             if (options.Problems() is { Count: > 0 } problems)

@@ -20,7 +20,7 @@ public sealed class BenchCommandTests
         await using var broker = await RabbitMqVirtualHost.CreateAsync();
 
         var (exit, stdout, stderr) = await Executable.RunAsync(
-            ["bench", "pipeline", "--json", "--alerts", "40", "--feeds", "40", "--alert-feeds", "4", "--rate", "20", "--duration", "2s", "--warm-up-rounds", "2"],
+            ["bench", "pipeline", "--json", "--alerts", "40", "--feeds", "40", "--alert-feeds", "4", "--rate", "20", "--duration", "2s", "--warm-up-rounds", "2", "--open-incidents", "300"],
             settings: new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = broker.ConnectionString });
 
         Assert.True(exit == 0, $"exit {exit}\n{stderr}\n{stdout}");
@@ -57,6 +57,14 @@ public sealed class BenchCommandTests
         Assert.True(cycle.GetProperty("notModified").GetInt32() > 0, "the stored validators should make most feeds answer 304");
 
         Positive(root, "rssMb");
+        // Memory is read with the incidents open, after new reports went through the pipeline against them.
+        var open = root.GetProperty("openIncidents");
+        Assert.Equal(300, open.GetProperty("seeded").GetInt32());
+        Positive(open, "seedSeconds");
+        Assert.Equal(OpenIncidentsProbe.Probes, open.GetProperty("probes").GetInt32());
+        Assert.Equal(OpenIncidentsProbe.Probes, open.GetProperty("probesDelivered").GetInt32());
+        Assert.All(open.GetProperty("probeFetchToWebhookMs").EnumerateArray(), ms => Assert.True(ms.GetDouble() > 0));
+        Assert.Equal(OpenIncidentsProbe.Probes, open.GetProperty("probeFetchToWebhookMs").GetArrayLength());
         var throughput = root.GetProperty("throughput");
         Assert.Equal(40, throughput.GetProperty("delivered").GetInt32());
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
@@ -126,7 +134,7 @@ public sealed class BenchCommandTests
             ?? throw new InvalidOperationException($"{TestStore.PostgresVariable} is not set. Run the tests with ./test.sh, which starts PostgreSQL.");
 
         var (exit, stdout, stderr) = await Executable.RunAsync(
-            ["bench", "pipeline", "--json", "--store", "postgres", "--alerts", "20", "--feeds", "20", "--alert-feeds", "2", "--rate", "10", "--duration", "2s", "--warm-up-rounds", "1"],
+            ["bench", "pipeline", "--json", "--store", "postgres", "--alerts", "20", "--feeds", "20", "--alert-feeds", "2", "--rate", "10", "--duration", "2s", "--warm-up-rounds", "1", "--open-incidents", "50"],
             settings: new Dictionary<string, string?>
             {
                 ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
@@ -143,6 +151,8 @@ public sealed class BenchCommandTests
         var writer = root.GetProperty("throughput").GetProperty("storeWriter");
         Assert.Equal(0, writer.GetProperty("commits").GetInt32());
         Assert.True(!writer.TryGetProperty("busyShare", out var share) || share.ValueKind == JsonValueKind.Null, writer.ToString());
+        Assert.Equal(50, root.GetProperty("openIncidents").GetProperty("seeded").GetInt32());
+        Assert.Equal(OpenIncidentsProbe.Probes, root.GetProperty("openIncidents").GetProperty("probesDelivered").GetInt32());
         Assert.True(root.GetProperty("complete").GetBoolean());
         var database = System.Text.RegularExpressions.Regex.Match(stderr, "temporary PostgreSQL database (outage_alerts_bench_[0-9a-f]+)");
         Assert.True(database.Success, stderr);
@@ -165,6 +175,16 @@ public sealed class BenchCommandTests
         Assert.Equal(2, exit);
         Assert.Empty(stdout.Trim());
         Assert.Contains("--store postgres needs ConnectionStrings:OutageAlerts", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchPipeline_TooManyOpenIncidents_FailsNamingTheOption()
+    {
+        var (exit, stdout, stderr) = await Executable.RunAsync(["bench", "pipeline", "--json", "--open-incidents", "100001"]);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout.Trim());
+        Assert.Contains("--open-incidents must be between 0 and 100000", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
