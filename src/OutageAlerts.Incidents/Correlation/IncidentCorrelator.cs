@@ -145,8 +145,9 @@ internal sealed partial class IncidentCorrelator(
             return new IncidentDecision(IncidentOutcome.Duplicate, known.IncidentId, null);
         }
 
-        var candidates = await session.FindCandidatesAsync(now - o.QuietPeriod, facts.Published - o.CorrelationWindow, facts.Published + o.CorrelationWindow, o.MaxIncidentSpan);
-        var reports = candidates.Count == 0 ? [] : await session.LoadReportsAsync([.. candidates.Select(c => c.Id)]);
+        var (openSince, from, to) = (now - o.QuietPeriod, facts.Published - o.CorrelationWindow, facts.Published + o.CorrelationWindow);
+        var candidates = await session.FindCandidatesAsync(openSince, from, to, o.MaxIncidentSpan);
+        var reports = candidates.Count == 0 ? [] : await session.LoadCandidateReportsAsync(openSince, from, to, o.MaxIncidentSpan);
         var match = BestMatch(facts, candidates, reports, o);
         if (match is null)
         {

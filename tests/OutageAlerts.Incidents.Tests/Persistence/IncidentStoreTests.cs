@@ -143,6 +143,47 @@ public sealed class IncidentStoreTests
         Assert.Equal(["starts-at-window-end-longest-span"], found.Select(i => i.Id));
     }
 
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task LoadCandidateReportsAsync_SameTermsAsFindCandidates_ReturnsTheCandidatesReportsInStoredOrder(StoreProvider provider)
+    {
+        await using var testStore = await TestStore.CreateAsync(provider);
+        await using var services = testStore.BuildServices(AllMigrations);
+        var store = new IncidentStore(services.GetRequiredService<IStore>());
+        var now = Reports.Night;
+        var (openSince, from, to, maxSpan) = (now.AddDays(-1), now.AddHours(-30), now.AddHours(30), TimeSpan.FromDays(5));
+        IncidentRecord Incident(string id, DateTimeOffset first, DateTimeOffset last, DateTimeOffset activity) => new()
+        {
+            Id = id, Status = IncidentStatus.Open, FirstPublished = first, LastPublished = last, LastActivity = activity, Version = 1, CreatedAt = activity,
+        };
+        ReportFacts Facts(string key, DateTimeOffset published) => ReportFacts.From(Reports.Make(key, $"Strike report {key}", "text", published));
+
+        var (byTerms, byIds) = await store.InTransactionAsync(
+            async session =>
+            {
+                await session.InsertIncidentAsync(Incident("in-window", now.AddHours(-3), now.AddHours(-1), now));
+                await session.InsertIncidentAsync(Incident("spans-window", now.AddDays(-2), now.AddDays(2), now));
+                await session.InsertIncidentAsync(Incident("published-before", now.AddDays(-9), now.AddDays(-8), now));
+                await session.InsertIncidentAsync(Incident("quiet", now.AddHours(-2), now.AddHours(-2), now.AddDays(-5)));
+                // Stored out of key order, so the order they were stored in is the one to keep.
+                foreach (var (incident, key) in new[] { ("in-window", "r3"), ("spans-window", "r1"), ("in-window", "r1"), ("quiet", "r9"), ("published-before", "r7"), ("in-window", "r2") })
+                {
+                    await session.InsertReportAsync(incident, Facts($"{incident}/{key}", now.AddHours(-2)), IncidentOutcome.New, null, now);
+                }
+
+                var candidates = await session.FindCandidatesAsync(openSince, from, to, maxSpan);
+                return (await session.LoadCandidateReportsAsync(openSince, from, to, maxSpan), await session.LoadReportsAsync([.. candidates.Select(c => c.Id)]));
+            },
+            CancellationToken.None);
+
+        Assert.Equal(["in-window", "spans-window"], byTerms.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["wire:in-window/r3", "wire:in-window/r1", "wire:in-window/r2"], byTerms["in-window"].Select(f => f.ItemKey));
+        Assert.Equal(["wire:spans-window/r1"], byTerms["spans-window"].Select(f => f.ItemKey));
+        Assert.Equal(byIds.Keys.Order(StringComparer.Ordinal), byTerms.Keys.Order(StringComparer.Ordinal));
+        Assert.All(byIds, pair => Assert.Equal(pair.Value.Select(f => f.ItemKey), byTerms[pair.Key].Select(f => f.ItemKey)));
+    }
+
     private static void AllMigrations(IServiceCollection services) => services
         .AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema)
         .AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema)
