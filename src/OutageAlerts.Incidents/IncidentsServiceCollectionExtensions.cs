@@ -33,6 +33,7 @@ public static class IncidentsServiceCollectionExtensions
         services.AddStoreMigration(IncidentStore.CandidatesIndexMigrationId, IncidentStore.CandidatesIndexSchema);
         services.AddStoreMigration(IncidentStore.PublishedIndexMigrationId, IncidentStore.PublishedIndexSchema);
         services.AddStoreMigration(IncidentStore.ActivityIndexMigrationId, IncidentStore.ActivityIndexSchema);
+        services.AddStoreMigration(IncidentStore.ReportKeysIndexMigrationId, IncidentStore.ReportKeysIndexSchema);
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentCorrelator, IncidentCorrelator>();
         services.AddRetentionOf<IncidentRetention>(configuration);

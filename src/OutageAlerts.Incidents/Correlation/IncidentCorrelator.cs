@@ -147,56 +147,95 @@ internal sealed partial class IncidentCorrelator(
 
         var (openSince, from, to) = (now - o.QuietPeriod, facts.Published - o.CorrelationWindow, facts.Published + o.CorrelationWindow);
         var candidates = await session.FindCandidatesAsync(openSince, from, to, o.MaxIncidentSpan);
-        var reports = candidates.Count == 0 ? [] : await session.LoadCandidateReportsAsync(openSince, from, to, o.MaxIncidentSpan);
-        var match = BestMatch(facts, candidates, reports, o);
-        if (match is null)
+        var match = BestMatch(facts, candidates, o);
+        if (match is null || await session.GetIncidentAsync(match.Id) is not { } incident)
         {
             return await StartIncidentAsync(session, pending, now, trace);
         }
 
-        var (incident, score) = match.Value;
-        LogMatched(facts.ItemKey, incident.Id, score);
-        return await JoinIncidentAsync(session, incident, [.. reports[incident.Id], facts], pending, now, o, trace);
-    }
-
-    private static (IncidentRecord Incident, MatchScore Score)? BestMatch(
-        ReportFacts facts,
-        IReadOnlyList<IncidentRecord> candidates,
-        Dictionary<string, List<ReportFacts>> reports,
-        IncidentOptions o)
-    {
-        // A name that several open incidents mention ("Kyiv" on an attack night) says little about which one this is.
-        var nameFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var list in reports.Values)
+        if (logger.IsEnabled(LogLevel.Debug))
         {
-            foreach (var key in list.SelectMany(r => r.NameKeys).Distinct(StringComparer.Ordinal))
-            {
-                nameFrequency[key] = nameFrequency.GetValueOrDefault(key) + 1;
-            }
+            var explained = IncidentMatcher.Score(facts, match.Reports, NameFrequency(facts, candidates), o);
+            LogMatched(facts.ItemKey, incident.Id, explained);
         }
 
-        (IncidentRecord Incident, MatchScore Score)? best = null;
+        return await JoinIncidentAsync(session, incident, [.. match.Reports, facts], pending, now, o, trace);
+    }
+
+    private static IncidentCandidate? BestMatch(ReportFacts facts, IReadOnlyList<IncidentCandidate> candidates, IncidentOptions o)
+    {
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var nameFrequency = NameFrequency(facts, candidates);
+        (IncidentCandidate Incident, double Score)? best = null;
         foreach (var candidate in candidates)
         {
-            if (!reports.TryGetValue(candidate.Id, out var incidentReports))
+            if (candidate.Reports.Count == 0 ||
+                IncidentMatcher.Points(facts, candidate.Reports, nameFrequency, o) is not { } score ||
+                score < o.MatchThreshold)
             {
                 continue;
             }
 
-            var score = IncidentMatcher.Score(facts, incidentReports, nameFrequency, o);
-            if (!score.Possible || score.Score < o.MatchThreshold)
-            {
-                continue;
-            }
-
-            if (best is null || score.Score > best.Value.Score.Score ||
-                (score.Score == best.Value.Score.Score && candidate.LastPublished > best.Value.Incident.LastPublished))
+            // Ties go to the incident reported on last, then to the smaller id: the same answer whatever order the
+            // store returned the candidates in.
+            if (best is not { } b || score > b.Score ||
+                (score == b.Score && (candidate.LastPublished > b.Incident.LastPublished ||
+                    (candidate.LastPublished == b.Incident.LastPublished && string.CompareOrdinal(candidate.Id, b.Incident.Id) < 0))))
             {
                 best = (candidate, score);
             }
         }
 
-        return best;
+        return best?.Incident;
+    }
+
+    /// <summary>
+    /// For each name the report mentions, how many candidate incidents mention it too ("Kyiv" on an attack night says
+    /// little about which incident this is). Only the report's own names are ever looked up, so only they are counted:
+    /// counting every name of every candidate took a set per incident (issue 10).
+    /// </summary>
+    private static Dictionary<string, int> NameFrequency(ReportFacts facts, IReadOnlyList<IncidentCandidate> candidates)
+    {
+        var index = new Dictionary<string, int>(facts.NameKeys.Count, StringComparer.Ordinal);
+        foreach (var key in facts.NameKeys)
+        {
+            index.TryAdd(key, index.Count);
+        }
+
+        var counts = new int[index.Count];
+        // Which candidate last counted each name, so an incident that mentions a name in several reports counts once.
+        var countedBy = new int[index.Count];
+        var stamp = 0;
+        foreach (var candidate in candidates)
+        {
+            stamp++;
+            foreach (var report in candidate.Reports)
+            {
+                foreach (var key in report.NameKeys)
+                {
+                    if (index.TryGetValue(key, out var i) && countedBy[i] != stamp)
+                    {
+                        countedBy[i] = stamp;
+                        counts[i]++;
+                    }
+                }
+            }
+        }
+
+        var frequency = new Dictionary<string, int>(index.Count, StringComparer.Ordinal);
+        foreach (var (key, i) in index)
+        {
+            if (counts[i] > 0)
+            {
+                frequency[key] = counts[i];
+            }
+        }
+
+        return frequency;
     }
 
     /// <summary>

@@ -6,8 +6,6 @@ namespace OutageAlerts.Incidents.Correlation;
 /// <param name="Possible">False when a hard rule rules the incident out (other country, other region, out of window).</param>
 internal sealed record MatchScore(bool Possible, double Score, IReadOnlyList<string> Evidence)
 {
-    public static MatchScore Impossible(string why) => new(false, double.NegativeInfinity, [why]);
-
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"score {Score:0.0}: {string.Join("; ", Evidence)}");
 }
@@ -77,50 +75,84 @@ internal static class IncidentMatcher
     /// </summary>
     public static readonly TimeSpan SimilarTextWithin = TimeSpan.FromHours(16);
 
+    /// <summary>The score with the evidence behind it, as the log and the evaluation tests show it.</summary>
     /// <param name="report">The new report.</param>
     /// <param name="incident">The incident's reports so far.</param>
     /// <param name="nameFrequency">For each name key, how many candidate incidents mention it.</param>
+    /// <param name="options">The correlation window and spans.</param>
     public static MatchScore Score(
         ReportFacts report,
         IReadOnlyList<ReportFacts> incident,
         IReadOnlyDictionary<string, int> nameFrequency,
         IncidentOptions options)
     {
+        var evidence = new List<string>();
+        return Evaluate(report, incident, nameFrequency, options, evidence) is { } score
+            ? new MatchScore(true, score, evidence)
+            : new MatchScore(false, double.NegativeInfinity, evidence);
+    }
+
+    /// <summary>
+    /// The same score as <see cref="Score"/> without its evidence, or null where a hard rule rules the incident out.
+    /// Correlation weighs every open incident in the window for each report (10,000 on a long attack night): the
+    /// evidence's formatted strings and the sets behind the hard rules were most of what that cost (issue 10).
+    /// </summary>
+    public static double? Points(
+        ReportFacts report,
+        IReadOnlyList<ReportFacts> incident,
+        IReadOnlyDictionary<string, int> nameFrequency,
+        IncidentOptions options) =>
+        Evaluate(report, incident, nameFrequency, options, evidence: null);
+
+    private static double? Evaluate(
+        ReportFacts report,
+        IReadOnlyList<ReportFacts> incident,
+        IReadOnlyDictionary<string, int> nameFrequency,
+        IncidentOptions options,
+        List<string>? evidence)
+    {
         if (incident.Count == 0)
         {
-            return MatchScore.Impossible("empty incident");
+            return Impossible(evidence, "empty incident");
         }
 
-        var evidence = new List<string>();
-        var score = 0.0;
+        // The hard rules first, in one pass and without allocating: most candidates fail one of them.
+        string? country = null;
+        var (first, last, gap) = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue, TimeSpan.MaxValue);
+        for (var i = 0; i < incident.Count; i++)
+        {
+            var published = incident[i].Published;
+            country ??= incident[i].Country;
+            first = published < first ? published : first;
+            last = published > last ? published : last;
+            var distance = (published - report.Published).Duration();
+            gap = distance < gap ? distance : gap;
+        }
 
-        var country = incident.Select(r => r.Country).FirstOrDefault(c => c is not null);
         if (report.Country is not null && country is not null && !string.Equals(report.Country, country, StringComparison.Ordinal))
         {
-            return MatchScore.Impossible($"country {report.Country} ≠ {country}");
+            return Impossible(evidence, evidence is null ? null : $"country {report.Country} ≠ {country}");
         }
 
-        var first = incident.Min(r => r.Published);
-        var last = incident.Max(r => r.Published);
-        var gap = incident.Min(r => (r.Published - report.Published).Duration());
         if (gap > options.CorrelationWindow)
         {
-            return MatchScore.Impossible("outside the correlation window");
+            return Impossible(evidence, "outside the correlation window");
         }
 
         var span = (report.Published > last ? report.Published : last) - (report.Published < first ? report.Published : first);
         if (span > options.MaxIncidentSpan)
         {
-            return MatchScore.Impossible("incident would span too long");
+            return Impossible(evidence, "incident would span too long");
         }
 
-        score += Add(evidence, TimeEvidence(gap), string.Create(CultureInfo.InvariantCulture, $"{gap.TotalHours:0.#} h apart"));
+        var score = 0.0;
+        score += Add(evidence, TimeEvidence(gap), evidence is null ? null : string.Create(CultureInfo.InvariantCulture, $"{gap.TotalHours:0.#} h apart"));
 
         var placeDistance = NearestPlace(report, incident);
         var scope = ScopeEvidence(report, incident, placeDistance);
         if (scope is null)
         {
-            return MatchScore.Impossible($"region {report.Region} not among the incident's");
+            return Impossible(evidence, evidence is null ? null : $"region {report.Region} not among the incident's");
         }
 
         score += Add(evidence, scope.Value.Points, scope.Value.Why);
@@ -135,7 +167,7 @@ internal static class IncidentMatcher
             }
             else if (place.Km > place.Radius + DistantKm)
             {
-                score += Add(evidence, DistantPlace, string.Create(CultureInfo.InvariantCulture, $"places {place.Km:0} km apart"));
+                score += Add(evidence, DistantPlace, evidence is null ? null : string.Create(CultureInfo.InvariantCulture, $"places {place.Km:0} km apart"));
             }
         }
 
@@ -167,7 +199,7 @@ internal static class IncidentMatcher
         var nameScore = sharedNames.Sum(k => nameWeight / Math.Max(1, nameFrequency.GetValueOrDefault(k, 1)));
         if (nameScore > 0)
         {
-            score += Add(evidence, Math.Min(MaxNames, nameScore), "names in common: " + string.Join(" ", sharedNames));
+            score += Add(evidence, Math.Min(MaxNames, nameScore), evidence is null ? null : "names in common: " + string.Join(" ", sharedNames));
         }
 
         score += ContrastEvidence(report, incident, sharedNames, nameFrequency, evidence);
@@ -182,7 +214,19 @@ internal static class IncidentMatcher
             score += Add(evidence, SimilarText, "similar text");
         }
 
-        return new MatchScore(true, score, evidence);
+        return score;
+    }
+
+    /// <summary>A hard rule's verdict; with evidence wanted, the rule is all of it.</summary>
+    private static double? Impossible(List<string>? evidence, string? why)
+    {
+        if (evidence is not null)
+        {
+            evidence.Clear();
+            evidence.Add(why!);
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -195,7 +239,7 @@ internal static class IncidentMatcher
         IReadOnlyList<ReportFacts> incident,
         IReadOnlyList<string> sharedNames,
         IReadOnlyDictionary<string, int> nameFrequency,
-        List<string> evidence)
+        List<string>? evidence)
     {
         if (sharedNames.Any(k => nameFrequency.GetValueOrDefault(k, 1) <= SpecificNameFrequency))
         {
@@ -258,15 +302,22 @@ internal static class IncidentMatcher
             return (0, "scope unknown");
         }
 
-        var incidentRegions = incident.Select(r => r.Region).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        // Loops rather than sets: this runs for every candidate, and an incident has a few reports.
+        var (regional, sameRegion) = (false, false);
+        foreach (var r in incident)
+        {
+            regional |= r.Region is not null;
+            sameRegion |= r.Region is not null && string.Equals(r.Region, report.Region, StringComparison.Ordinal);
+        }
+
         if (report.Region is not null)
         {
-            if (incidentRegions.Count == 0)
+            if (!regional)
             {
                 return (ScopeMismatch, "regional report, national incident");
             }
 
-            if (incidentRegions.Contains(report.Region))
+            if (sameRegion)
             {
                 return (SameRegion, "same region");
             }
@@ -275,18 +326,27 @@ internal static class IncidentMatcher
             return place is { } p && p.Km <= p.Radius + NearbyKm ? (0, "other region, same place") : null;
         }
 
-        if (incidentRegions.Count > 0)
+        if (regional)
         {
             return (ScopeMismatch, "national report, regional incident");
         }
 
-        var regions = incident.SelectMany(r => r.Regions).ToHashSet(StringComparer.Ordinal);
-        if (report.Regions.Count == 0 || regions.Count == 0)
+        var (listed, overlap) = (false, false);
+        foreach (var r in incident)
+        {
+            listed |= r.Regions.Count > 0;
+            foreach (var region in r.Regions)
+            {
+                overlap |= report.Regions.Contains(region, StringComparer.Ordinal);
+            }
+        }
+
+        if (report.Regions.Count == 0 || !listed)
         {
             return (SameNationalScope, "both national");
         }
 
-        return report.Regions.Any(regions.Contains)
+        return overlap
             ? (SameNationalScope + RegionsOverlap, "regions overlap")
             : (RegionsDisjoint, "different regions");
     }
@@ -322,35 +382,50 @@ internal static class IncidentMatcher
     /// Tolls grow as rescuers work and are sometimes revised down a little, so a report whose count sits between the
     /// counts published before and after it is consistent; a count that collapses (31 dead, then 2) belongs elsewhere.
     /// </summary>
-    private static double FigureEvidence(ReportFacts report, IReadOnlyList<ReportFacts> incident, Func<ReportFacts, long?> figure, string label, double weight, List<string> evidence)
+    private static double FigureEvidence(ReportFacts report, IReadOnlyList<ReportFacts> incident, Func<ReportFacts, long?> figure, string label, double weight, List<string>? evidence)
     {
         if (figure(report) is not { } mine)
         {
             return 0;
         }
 
-        var before = incident.Where(r => r.Published <= report.Published).Select(figure).OfType<long>().ToList();
-        var after = incident.Where(r => r.Published > report.Published).Select(figure).OfType<long>().ToList();
-        if (before.Count == 0 && after.Count == 0)
+        // The highest count published up to this report and the lowest published after it.
+        long? previous = null, next = null;
+        foreach (var r in incident)
+        {
+            if (figure(r) is not { } theirs)
+            {
+                continue;
+            }
+
+            if (r.Published <= report.Published)
+            {
+                previous = previous is { } p && p >= theirs ? p : theirs;
+            }
+            else
+            {
+                next = next is { } n && n <= theirs ? n : theirs;
+            }
+        }
+
+        if (previous is null && next is null)
         {
             return 0;
         }
 
         var points = 0.0;
-        if (before.Count > 0)
+        if (previous is { } before)
         {
-            var previous = before.Max();
-            points += Compare(previous, mine);
+            points += Compare(before, mine);
         }
 
-        if (after.Count > 0)
+        if (next is { } after)
         {
-            var next = after.Min();
-            points += Compare(mine, next);
+            points += Compare(mine, after);
         }
 
         points *= weight;
-        return Add(evidence, points, $"{label} figures {(points >= 0 ? "consistent" : "inconsistent")}");
+        return Add(evidence, points, evidence is null ? null : $"{label} figures {(points >= 0 ? "consistent" : "inconsistent")}");
     }
 
     private static double Compare(long earlier, long later)
@@ -369,9 +444,9 @@ internal static class IncidentMatcher
         return earlier - later <= 2 || later >= earlier * 0.6 ? TollRevised : TollContradicts;
     }
 
-    private static double Add(List<string> evidence, double points, string why)
+    private static double Add(List<string>? evidence, double points, string? why)
     {
-        if (points != 0)
+        if (evidence is not null && points != 0)
         {
             evidence.Add(string.Create(CultureInfo.InvariantCulture, $"{why} ({points:+0.0;-0.0})"));
         }

@@ -1,6 +1,8 @@
 using OutageAlerts.Classification;
 using OutageAlerts.Contracts;
 using OutageAlerts.Incidents.Correlation;
+using OutageAlerts.Incidents.Replay;
+using OutageAlerts.Incidents.Tests.Evaluation;
 
 namespace OutageAlerts.Incidents.Tests.Correlation;
 
@@ -147,6 +149,59 @@ public sealed class IncidentMatcherTests
         var report = Facts(Reports.Make("q", "Strike on Kharkiv", "President Zelensky said Kyivskyi district residents were hurt.", T0.AddHours(2), "wire", place: Reports.KharkivCity));
 
         Assert.Equal(Score(report, english, ukrainian).Score, Score(report, ukrainian, english).Score);
+    }
+
+    [Fact]
+    public void Points_EveryReportAgainstEveryLabelledIncident_EqualsTheExplainedScore()
+    {
+        // Regression (issue 10): correlation ranks candidates by Points, which skips the evidence and the sets behind
+        // the hard rules; the log and the evaluation explain matches with Score. Both must weigh alike, on every branch
+        // the labelled sets reach.
+        var (compared, possible) = (0, 0);
+        foreach (var (report, incident, frequency) in LabelledPairs())
+        {
+            var explained = IncidentMatcher.Score(report, incident, frequency, Options);
+            Assert.Equal(explained.Possible ? explained.Score : null, IncidentMatcher.Points(report, incident, frequency, Options));
+            compared++;
+            possible += explained.Possible ? 1 : 0;
+        }
+
+        Assert.True(possible >= 100 && compared - possible >= 100, $"{possible} possible and {compared - possible} impossible pairs");
+    }
+
+    /// <summary>
+    /// Each report of the labelled sets (the incidents' dev set, and the classification dev set where it is around) against
+    /// each labelled incident's reports, with each name counted once per incident as correlation counts it.
+    /// </summary>
+    internal static IEnumerable<(ReportFacts Report, IReadOnlyList<ReportFacts> Incident, Dictionary<string, int> Frequency)> LabelledPairs()
+    {
+        var classifier = StrikeClassifier.CreateDefault();
+        var items = LabelledItem.Load(EvaluationData.DevSet).ToList();
+        if (EvaluationData.ClassificationDevSet is { } classificationSet)
+        {
+            items.AddRange(EvaluationData.LoadClassificationSet(classificationSet));
+        }
+
+        var facts = items.Select(item =>
+        {
+            var report = new Report(item.Id, item.Title, item.Summary, item.Published, item.Lang, item.Source);
+            return (item.Expect.Incident, Facts: ReportFacts.From(IncidentReplay.ToClassified(report, classifier.Classify(report))));
+        }).ToList();
+        var incidents = facts.Where(f => f.Incident is not null)
+            .GroupBy(f => f.Incident, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyList<ReportFacts>)[.. g.Select(f => f.Facts).OrderBy(f => f.Published)])
+            .ToList();
+        var frequency = incidents
+            .SelectMany(i => i.SelectMany(r => r.NameKeys).Distinct(StringComparer.Ordinal))
+            .CountBy(k => k, StringComparer.Ordinal)
+            .ToDictionary(StringComparer.Ordinal);
+        foreach (var (_, report) in facts)
+        {
+            foreach (var incident in incidents)
+            {
+                yield return (report, incident, frequency);
+            }
+        }
     }
 
     [Fact]

@@ -57,6 +57,8 @@ public sealed class IncidentStoreTests
         // Both ends of the range: with only the lower one, a report older than most incidents ranged over all of them.
         Assert.Contains("USING INDEX ix_incidents_published (last_published>? AND last_published<?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("ix_incidents_activity", plan, StringComparison.Ordinal);
+        // Regression (issue 10): the report keys came from the table, a page of facts each.
+        Assert.Contains("USING COVERING INDEX ix_incident_reports_incident_key (incident_id=?)", plan, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -146,7 +148,7 @@ public sealed class IncidentStoreTests
     [Theory]
     [InlineData(StoreProvider.Sqlite)]
     [InlineData(StoreProvider.Postgres)]
-    public async Task LoadCandidateReportsAsync_SameTermsAsFindCandidates_ReturnsTheCandidatesReportsInStoredOrder(StoreProvider provider)
+    public async Task FindCandidatesAsync_IncidentsWithReports_ReturnsEachCandidatesReportsInStoredOrder(StoreProvider provider)
     {
         await using var testStore = await TestStore.CreateAsync(provider);
         await using var services = testStore.BuildServices(AllMigrations);
@@ -172,16 +174,18 @@ public sealed class IncidentStoreTests
                     await session.InsertReportAsync(incident, Facts($"{incident}/{key}", now.AddHours(-2)), IncidentOutcome.New, null, now);
                 }
 
+                await session.InsertIncidentAsync(Incident("no-reports-yet", now.AddHours(-1), now.AddHours(-1), now));
                 var candidates = await session.FindCandidatesAsync(openSince, from, to, maxSpan);
-                return (await session.LoadCandidateReportsAsync(openSince, from, to, maxSpan), await session.LoadReportsAsync([.. candidates.Select(c => c.Id)]));
+                return (candidates.ToDictionary(c => c.Id), await session.LoadReportsAsync([.. candidates.Select(c => c.Id)]));
             },
             CancellationToken.None);
 
-        Assert.Equal(["in-window", "spans-window"], byTerms.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["wire:in-window/r3", "wire:in-window/r1", "wire:in-window/r2"], byTerms["in-window"].Select(f => f.ItemKey));
-        Assert.Equal(["wire:spans-window/r1"], byTerms["spans-window"].Select(f => f.ItemKey));
-        Assert.Equal(byIds.Keys.Order(StringComparer.Ordinal), byTerms.Keys.Order(StringComparer.Ordinal));
-        Assert.All(byIds, pair => Assert.Equal(pair.Value.Select(f => f.ItemKey), byTerms[pair.Key].Select(f => f.ItemKey)));
+        Assert.Equal(["in-window", "no-reports-yet", "spans-window"], byTerms.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["wire:in-window/r3", "wire:in-window/r1", "wire:in-window/r2"], byTerms["in-window"].Reports.Select(f => f.ItemKey));
+        Assert.Equal(["wire:spans-window/r1"], byTerms["spans-window"].Reports.Select(f => f.ItemKey));
+        Assert.Empty(byTerms["no-reports-yet"].Reports);
+        Assert.Equal(now.AddHours(-1), byTerms["in-window"].LastPublished);
+        Assert.All(byIds, pair => Assert.Equal(pair.Value.Select(f => f.ItemKey), byTerms[pair.Key].Reports.Select(f => f.ItemKey)));
     }
 
     private static void AllMigrations(IServiceCollection services) => services
@@ -189,5 +193,6 @@ public sealed class IncidentStoreTests
         .AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema)
         .AddStoreMigration(IncidentStore.CandidatesIndexMigrationId, IncidentStore.CandidatesIndexSchema)
         .AddStoreMigration(IncidentStore.PublishedIndexMigrationId, IncidentStore.PublishedIndexSchema)
-        .AddStoreMigration(IncidentStore.ActivityIndexMigrationId, IncidentStore.ActivityIndexSchema);
+        .AddStoreMigration(IncidentStore.ActivityIndexMigrationId, IncidentStore.ActivityIndexSchema)
+        .AddStoreMigration(IncidentStore.ReportKeysIndexMigrationId, IncidentStore.ReportKeysIndexSchema);
 }
