@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OutageAlerts.Contracts;
 
 namespace OutageAlerts.Incidents.Correlation;
@@ -36,10 +37,14 @@ internal sealed record ReportFacts
     public IReadOnlyList<string> Reasons { get; init; } = [];
     public string Headline { get; init; } = "";
     public string Description { get; init; } = "";
+    [JsonConverter(typeof(SharedKeyListConverter))]
     public IReadOnlyList<string> NameKeys { get; init; } = [];
 
     /// <summary>The subset of <see cref="NameKeys"/> that are certainly names (not sentence-initial common words).</summary>
+    [JsonConverter(typeof(SharedKeyListConverter))]
     public IReadOnlyList<string> ProperNameKeys { get; init; } = [];
+
+    [JsonConverter(typeof(SharedKeyListConverter))]
     public IReadOnlyList<string> ContentKeys { get; init; } = [];
 
     public static ReportFacts From(ClassifiedReport report)

@@ -255,6 +255,21 @@ internal static class TextKeys
     private const int MaxSharedKeys = 200_000;
     private static readonly ConcurrentDictionary<uint, string> SharedKeys = new();
 
+    /// <summary>
+    /// The shared instance of a key read back from the store (<see cref="SharedKeyListConverter"/>): the open
+    /// incidents' facts stay cached, and their keys are mostly the same few thousand words.
+    /// </summary>
+    internal static string Share(ReadOnlySpan<char> key)
+    {
+        // Only what Key makes has a code of its own; anything else (a key written by another version) is copied.
+        if (key.Length is < 1 or > 4 || !System.Text.Ascii.IsValid(key))
+        {
+            return key.ToString();
+        }
+
+        return KeyString(key);
+    }
+
     private static string KeyString(ReadOnlySpan<char> key)
     {
         var code = (uint)key.Length;
