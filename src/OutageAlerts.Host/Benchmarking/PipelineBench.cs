@@ -285,9 +285,8 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         {
             Report($"open incidents: {options.OpenIncidents} seeded, then {OpenIncidentsProbe.Probes} new reports through the pipeline");
             var now = time.GetUtcNow();
-            var probes = Enumerable.Range(0, OpenIncidentsProbe.Probes)
-                .Select(_ => BenchItems.Strike(_run, Interlocked.Increment(ref _nextItem), now) with { Published = now })
-                .ToList();
+            var span = OpenIncidentsProbe.Probes * OpenIncidentsProbe.ProbeStride;
+            var probes = OpenIncidentsProbe.ProbeItems(_run, Interlocked.Add(ref _nextItem, span) - span + 1, now);
             openIncidents = await OpenIncidentsProbe.RunAsync(
                 app.Services, alertFeeds, receiver, _run, options.OpenIncidents, probes, time, cancellationToken);
             if (openIncidents.ProbesDelivered < openIncidents.Probes)
