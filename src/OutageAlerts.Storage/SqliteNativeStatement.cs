@@ -306,8 +306,27 @@ internal sealed class SqliteNativeStatement : IDisposable
             _ => typeof(string),
         };
 
-        public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) =>
-            throw new NotSupportedException();
+        /// <summary>
+        /// The value's bytes as SQLite stores them, a text's as UTF-8: for JSON parsed without a string in between.
+        /// </summary>
+        public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length)
+        {
+            var bytes = raw.sqlite3_column_blob(_statement, ordinal);
+            if (buffer is null)
+            {
+                return bytes.Length;
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegative(dataOffset);
+            if (dataOffset >= bytes.Length)
+            {
+                return 0;
+            }
+
+            var count = Math.Min(length, bytes.Length - (int)dataOffset);
+            bytes.Slice((int)dataOffset, count).CopyTo(buffer.AsSpan(bufferOffset, count));
+            return count;
+        }
 
         public override long GetChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length) =>
             throw new NotSupportedException();

@@ -235,6 +235,38 @@ public sealed class StoreStatementTests
     }
 
     [Fact]
+    public async Task QueryAsync_KeptStatementGetBytesOfText_ReadsItsUtf8BytesInPieces()
+    {
+        const string Text = "Удар по ТЕЦ 🔥 {\"k\":1}";
+        var expected = System.Text.Encoding.UTF8.GetBytes(Text);
+        await using var store = await TestStore.CreateAsync(StoreProvider.Sqlite);
+        await using var services = store.BuildServices(Schema);
+        var sut = services.GetRequiredService<IStore>();
+
+        var (length, whole, tail, past) = await sut.WriteAsync(async (c, t, ct) =>
+        {
+            await StoreStatement.For(c, t, Insert).Bind("@id", 1L).Bind("@name", Text).Bind("@size", (long?)null).ExecuteAsync(ct);
+            var rows = await StoreStatement.For(c, t, "SELECT name FROM sample WHERE id = @id").Bind("@id", 1L).QueryAsync(
+                r =>
+                {
+                    var length = r.GetBytes(0, 0, null, 0, 0);
+                    var whole = new byte[length + 2];
+                    var copied = r.GetBytes(0, 0, whole, 2, (int)length);
+                    var tail = new byte[4];
+                    var tailCopied = r.GetBytes(0, length - 3, tail, 0, tail.Length);
+                    return (length, whole[2..(2 + (int)copied)], tail[..(int)tailCopied], r.GetBytes(0, length, tail, 0, tail.Length));
+                },
+                ct);
+            return rows.Single();
+        });
+
+        Assert.Equal(expected.Length, length);
+        Assert.Equal(expected, whole);
+        Assert.Equal(expected[^3..], tail);
+        Assert.Equal(0, past);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_KeptDuplicateKey_FailsWithSqlitesConstraintError()
     {
         await using var store = TestStore.Sqlite();

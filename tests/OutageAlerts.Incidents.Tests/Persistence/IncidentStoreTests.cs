@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using OutageAlerts.Contracts;
@@ -186,6 +187,47 @@ public sealed class IncidentStoreTests
         Assert.Empty(byTerms["no-reports-yet"].Reports);
         Assert.Equal(now.AddHours(-1), byTerms["in-window"].LastPublished);
         Assert.All(byIds, pair => Assert.Equal(pair.Value.Select(f => f.ItemKey), byTerms[pair.Key].Reports.Select(f => f.ItemKey)));
+    }
+
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task FindCandidatesAsync_MoreUnparsedReportsThanTheByKeyLimit_ReadsEveryCandidatesFactsFromTheStore(StoreProvider provider)
+    {
+        await using var testStore = await TestStore.CreateAsync(provider);
+        await using var services = testStore.BuildServices(AllMigrations);
+        var now = Reports.Night;
+        var (openSince, from, to, maxSpan) = (now.AddDays(-1), now.AddHours(-30), now.AddHours(30), TimeSpan.FromDays(5));
+        var count = IncidentSession.FactsByKeyLimit + 20;
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
+        await new IncidentStore(services.GetRequiredService<IStore>()).InTransactionAsync(
+            async session =>
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var id = $"inc-{i:d4}";
+                    var published = now.AddMinutes(-i);
+                    await session.InsertIncidentAsync(new IncidentRecord
+                    {
+                        Id = id, Status = IncidentStatus.Open, FirstPublished = published, LastPublished = published, LastActivity = now, Version = 1, CreatedAt = now,
+                    });
+                    var facts = ReportFacts.From(Reports.Make($"r{i}", $"Drone strike on substation {i} near Kharkiv, {i + 10} homes without power", "text", published));
+                    await session.InsertReportAsync(id, facts, IncidentOutcome.New, null, now);
+                    written[id] = JsonSerializer.Serialize(facts, IncidentStore.Json);
+                }
+
+                return 0;
+            },
+            CancellationToken.None);
+
+        // A store of its own, as after a restart: none of the facts parsed yet.
+        var restarted = new IncidentStore(services.GetRequiredService<IStore>());
+        var candidates = await restarted.InTransactionAsync(
+            session => session.FindCandidatesAsync(openSince, from, to, maxSpan),
+            CancellationToken.None);
+
+        Assert.Equal(written.Keys.Order(StringComparer.Ordinal), candidates.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.All(candidates, c => Assert.Equal(written[c.Id], JsonSerializer.Serialize(Assert.Single(c.Reports), IncidentStore.Json)));
     }
 
     private static void AllMigrations(IServiceCollection services) => services
