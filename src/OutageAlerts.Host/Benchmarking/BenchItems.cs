@@ -57,7 +57,9 @@ public static class BenchItems
         return new BenchItem(
             StrikeId(run, index),
             string.Format(CultureInfo.InvariantCulture, title, place, killed),
-            string.Format(CultureInfo.InvariantCulture, description, place, killed) + string.Create(CultureInfo.InvariantCulture, $" Bulletin {index}."),
+            // Lower case: a capitalised word every report shares counts as a name in common to the correlator, and
+            // tipped reports of different regions published together over its threshold.
+            string.Format(CultureInfo.InvariantCulture, description, place, killed) + string.Create(CultureInfo.InvariantCulture, $" (bulletin {index})"),
             anchor - (Spacing * (index + 1)));
     }
 

@@ -30,11 +30,13 @@ internal static class OpenIncidentsProbe
     public const int Probes = 3;
 
     /// <summary>
-    /// Probes lie this many places apart in <see cref="BenchItems"/>' list, where neighbours may share a region
-    /// (Kramatorsk and Sloviansk, Izium and Kharkiv): two probes in one region, published together, are one incident
-    /// to the correlator, and the second one's report raised no alert of its own (one in two runs lost a probe).
+    /// Strike numbers between one probe and the next: seven places on in <see cref="BenchItems"/>' list, where
+    /// neighbours may share a region (Kramatorsk and Sloviansk, Izium and Kharkiv), and one template on (a full round
+    /// of 26 places). Probes published together in one region were one incident to the correlator; so were probes
+    /// of one template, worded alike but for the town, whatever their regions ("copy of a report"). The second
+    /// probe then raised no alert of its own, and the run lost it.
     /// </summary>
-    public const int ProbeStride = 7;
+    public const int ProbeStride = 26 + 7;
 
     private static readonly TimeSpan SeedSpread = TimeSpan.FromHours(24);
 
