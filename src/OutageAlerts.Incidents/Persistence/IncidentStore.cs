@@ -120,7 +120,15 @@ internal sealed class IncidentStore(IStore store)
     // Any constant works; every replica must use the same one.
     private const long LockKey = 0x4F_41_49_6E_63_69_64;
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// The stored alerts and report facts. Text beyond ASCII is stored as UTF-8, not as \uXXXX escapes: a Ukrainian
+    /// report's facts and alert versions were three times the bytes (six per Cyrillic letter instead of two), pages the
+    /// one writer writes to the WAL for every alert (issue 10). Rows stored escaped read the same.
+    /// </summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private readonly ReportFactsCache _facts = new();
 

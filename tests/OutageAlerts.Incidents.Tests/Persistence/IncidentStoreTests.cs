@@ -230,6 +230,37 @@ public sealed class IncidentStoreTests
         Assert.All(candidates, c => Assert.Equal(written[c.Id], JsonSerializer.Serialize(Assert.Single(c.Reports), IncidentStore.Json)));
     }
 
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task InsertReportAsync_UkrainianReport_StoresItsTextAsUtf8NotEscapes(StoreProvider provider)
+    {
+        await using var testStore = await TestStore.CreateAsync(provider);
+        await using var services = testStore.BuildServices(AllMigrations);
+        var store = new IncidentStore(services.GetRequiredService<IStore>());
+        var now = Reports.Night;
+        const string Title = "Удар по ТЕЦ у Харкові: без тепла понад сто тисяч споживачів";
+        var facts = ReportFacts.From(Reports.Make("uk-1", Title, "Вночі ракета влучила в ТЕЦ.", now));
+
+        await store.InTransactionAsync(
+            async session =>
+            {
+                await session.InsertIncidentAsync(new IncidentRecord
+                {
+                    Id = "inc-uk", Status = IncidentStatus.Open, FirstPublished = now, LastPublished = now, LastActivity = now, Version = 1, CreatedAt = now,
+                });
+                await session.InsertReportAsync("inc-uk", facts, IncidentOutcome.New, null, now);
+                return 0;
+            },
+            CancellationToken.None);
+
+        await using var connection = await services.GetRequiredService<IStore>().OpenAsync();
+        var stored = await connection.ExecuteScalarAsync<string>("SELECT facts FROM incident_reports WHERE incident_id = 'inc-uk'");
+        Assert.Contains(Title, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u04", stored, StringComparison.Ordinal);
+        Assert.Equal(Title, JsonSerializer.Deserialize<ReportFacts>(stored!, IncidentStore.Json)!.Title);
+    }
+
     private static void AllMigrations(IServiceCollection services) => services
         .AddStoreMigration(IncidentStore.MigrationId, IncidentStore.Schema)
         .AddStoreMigration(IncidentStore.ReleaseMigrationId, IncidentStore.ReleaseSchema)

@@ -62,6 +62,19 @@ public sealed class CompactEnvelopeTests
     }
 
     [Fact]
+    public void CompactEnvelopes_TextBeyondAscii_IsWrittenAsUtf8AndReadBack()
+    {
+        var options = MessagingServiceCollectionExtensions.CompactEnvelopes(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var headline = "Удар по ТЕЦ у Харкові; قصف محطة كهرباء";
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { headline }, options);
+
+        Assert.Equal(-1, body.AsSpan().IndexOf("\\u"u8));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(headline) + "{\"headline\":\"\"}".Length, body.Length);
+        Assert.Equal(headline, JsonDocument.Parse(body).RootElement.GetProperty("headline").GetString());
+    }
+
+    [Fact]
     public void CompactEnvelopes_IndentedOptions_WritesOneLine()
     {
         var options = MessagingServiceCollectionExtensions.CompactEnvelopes(new JsonSerializerOptions { WriteIndented = true });
