@@ -51,8 +51,15 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
     /// <summary>Bursts of the throughput phase; the one with the median rate is reported, as for the raw baseline.</summary>
     public const int ThroughputRounds = 3;
 
-    /// <summary>A warm-up round that compiled fewer methods than this ends the warm-up.</summary>
+    /// <summary>A warm-up round that compiled fewer methods than this counts as settled.</summary>
     public const int WarmUpSettledMethods = 25;
+
+    /// <summary>
+    /// Settled rounds in a row that end the warm-up. One was not enough: a quiet round can fall between the background
+    /// compiler's batches (session 14: a warm-up that ended after 5 rounds, the last compiling 4 methods, was followed
+    /// by bursts compiling 842 methods in 1.2 s each, half the processor time of the measured phase).
+    /// </summary>
+    public const int WarmUpSettledRounds = 2;
 
     public const double ChangedFeedFraction = 0.02;
 
@@ -174,7 +181,8 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         // Tiered compilation promotes a hot method only after it has been called 30 times and no new method has been
         // compiled for a while; with a single round of 100 alerts the JIT still took a fifth of the processor time of
         // the measured phases (perf: the ".NET Tiered Compilation" thread). So rounds go on until one compiles
-        // fewer than WarmUpSettledMethods methods: the steady state a service that has run for minutes is in.
+        // fewer than WarmUpSettledMethods methods WarmUpSettledRounds times in a row: the steady state a service that
+        // has run for minutes is in.
         Report($"warm-up: {WarmUpAlerts} alerts");
         BasicGetResult? captured;
         var warmUpRounds = 0;
@@ -192,7 +200,8 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
 
             captured = await tap.TakeAsync(WarmUpTimeout, time, cancellationToken);
             jitInLastRound = JitInfo.GetCompiledMethodCount() - jitBefore;
-            while (jitInLastRound >= WarmUpSettledMethods && warmUpRounds < options.MaxWarmUpRounds)
+            var settledInARow = 0;
+            while (settledInARow < WarmUpSettledRounds && warmUpRounds < options.MaxWarmUpRounds)
             {
                 // Give the background compiler its delay, then see whether another round still compiles much.
                 await Task.Delay(WarmUpPause, time, cancellationToken);
@@ -200,6 +209,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 await receiver.WaitForAsync(Release(alertFeeds, WarmUpAlerts, AlertFeedGroup.Burst), WarmUpTimeout, cancellationToken);
                 warmUpRounds++;
                 jitInLastRound = JitInfo.GetCompiledMethodCount() - jitBefore;
+                settledInARow = jitInLastRound < WarmUpSettledMethods ? settledInARow + 1 : 0;
             }
 
             Report($"warm-up: {warmUpRounds} rounds of {WarmUpAlerts} alerts; the last compiled {jitInLastRound} methods");
@@ -225,7 +235,16 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         for (var round = 0; round < ThroughputRounds; round++)
         {
             Report($"throughput: {options.Alerts} alerts at once over {options.AlertFeeds} feeds, round {round + 1} of {ThroughputRounds}");
-            rounds.Add(await MeasureBurstAsync(alertFeeds, receiver, stages, options, cancellationToken));
+            var measured = await MeasureBurstAsync(alertFeeds, receiver, stages, options, cancellationToken);
+            rounds.Add(measured);
+            var ephemeral = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+            Report(
+                $"throughput: round {round + 1}: {measured.AlertsPerSecond:0} alerts/s, "
+                + $"{measured.Cpu.TotalMilliseconds / Math.Max(1, measured.Delivered):0.00} ms processor time per alert, "
+                + $"the JIT compiled {measured.Jit.Methods} methods in {measured.Jit.Time.TotalMilliseconds:0} ms; "
+                + $"{measured.Collections} collections, {measured.Pause.TotalMilliseconds:0} ms paused; "
+                + $"last ephemeral collection: gen {ephemeral.Generation}, promoted {ephemeral.PromotedBytes / MiB:0.0} MB, "
+                + $"paused {ephemeral.PauseDurations[0].TotalMilliseconds:0} ms");
         }
 
         foreach (var (round, index) in rounds.Select((r, i) => (r, i)).Where(x => x.r.Delivered < x.r.Released.Count))
