@@ -94,7 +94,7 @@ internal sealed class ClassificationData
         return matcher;
     }
 
-    private static T Read<T>(string fileName, string? dataDirectory)
+    internal static T Read<T>(string fileName, string? dataDirectory = null)
     {
         if (!string.IsNullOrEmpty(dataDirectory))
         {
