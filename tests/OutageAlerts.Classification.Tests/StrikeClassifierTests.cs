@@ -1,7 +1,45 @@
+using OutageAlerts.Classification.Tests.Evaluation;
+
 namespace OutageAlerts.Classification.Tests;
 
 public class StrikeClassifierTests
 {
+    private static string Describe(Assessment a) =>
+        string.Join(" | ", a.Alert, a.Severity, a.Region, a.Killed, a.Injured, a.OutageCustomers, string.Join(",", a.Targets), string.Join(" / ", a.Reasons));
+
+    /// <summary>
+    /// Guards the per-thread working lists (tokens, matches): a report must come out the same whatever the thread
+    /// classified before it, a much longer text included, and whichever thread classifies it.
+    /// </summary>
+    [Fact]
+    public void Classify_ScratchListsReusedAcrossReportsAndThreads_SameAssessments()
+    {
+        var reports = EvaluationItem.Load(Path.Combine(AppContext.BaseDirectory, "Evaluation", "dev.jsonl"))
+            .Select(i => new Report(i.Id, i.Title, i.Summary, null, null, i.Source))
+            .ToList();
+        var engine = TestEngine.Classifier;
+
+        // Each report on a thread of its own: lists that start empty.
+        var expected = reports.ConvertAll(r =>
+        {
+            string? described = null;
+            var thread = new Thread(() => described = Describe(engine.Classify(r)));
+            thread.Start();
+            thread.Join();
+            return described!;
+        });
+
+        var longReport = new Report("long", "Strike on Kharkiv", string.Join(" ", Enumerable.Repeat(reports[0].Summary ?? reports[0].Title, 400)), null, null);
+        engine.Classify(longReport);
+        var sequential = reports.ConvertAll(r => Describe(engine.Classify(r)));
+        var parallel = new string[reports.Count];
+        Parallel.For(0, reports.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = Describe(engine.Classify(reports[i])));
+
+        Assert.Equal(expected, sequential);
+        Assert.Equal(expected, parallel);
+        Assert.Contains(expected, e => e.StartsWith("True", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Classify_FullReport_FillsEveryField()
     {
