@@ -215,7 +215,11 @@ public sealed record ThroughputSummary(
 }
 
 /// <summary>How long the warm-up went on: until a round of alerts compiled fewer than a handful of methods.</summary>
-public sealed record WarmUpSummary(int Rounds, int Alerts, long JitMethodsInLastRound);
+/// <param name="Rounds">Rounds of <see cref="PipelineBench.WarmUpAlerts"/> alerts.</param>
+/// <param name="Alerts">Alerts of those rounds and of the unmeasured burst of the measured size that ends the warm-up.</param>
+/// <param name="JitMethodsInLastRound">Methods the JIT compiled in the last round of <see cref="PipelineBench.WarmUpAlerts"/>.</param>
+/// <param name="JitMethodsInUnmeasuredBurst">Methods the JIT compiled during the unmeasured burst.</param>
+public sealed record WarmUpSummary(int Rounds, int Alerts, long JitMethodsInLastRound, long JitMethodsInUnmeasuredBurst);
 
 public sealed record MemorySummary(double RssMb, double ManagedHeapMb, double GcCommittedMb, bool ServerGc, string GcLatencyMode);
 
