@@ -129,10 +129,10 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         {
             if (_thread is null)
             {
-                var checkpointer = new Thread(Checkpoints) { IsBackground = true, Name = "OutageAlerts SQLite checkpointer" };
+                var checkpointer = new Thread(Checkpoints) { IsBackground = true, Name = StoreTelemetry.CheckpointerThreadName };
                 checkpointer.UnsafeStart();
                 _checkpointer = checkpointer;
-                var thread = new Thread(Run) { IsBackground = true, Name = "OutageAlerts SQLite writer" };
+                var thread = new Thread(Run) { IsBackground = true, Name = StoreTelemetry.WriterThreadName };
                 // Not the first caller's execution context (its Activity.Current, its AsyncLocals): the thread serves everyone.
                 thread.UnsafeStart();
                 Volatile.Write(ref _thread, thread);

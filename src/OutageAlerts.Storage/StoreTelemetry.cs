@@ -7,6 +7,15 @@ public static class StoreTelemetry
 {
     public const string Name = "OutageAlerts.Storage";
 
+    /// <summary>
+    /// The SQLite writer's thread, as thread dumps, <c>perf</c> and Linux's <c>/proc/&lt;pid&gt;/task/*/comm</c> show it
+    /// (Linux keeps the first 15 bytes of a thread's name, so the two names differ within them).
+    /// </summary>
+    public const string WriterThreadName = "SQLite writer";
+
+    /// <summary>The thread that checkpoints the writer's WAL into the database; see <see cref="WriterThreadName"/>.</summary>
+    public const string CheckpointerThreadName = "SQLite checkpointer";
+
     public static Meter Meter { get; } = new(Name);
 
     /// <summary>

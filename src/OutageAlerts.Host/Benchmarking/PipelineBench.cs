@@ -426,6 +426,11 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             writerLoad = writerLoad with { BusyShare = Math.Round(writerLoad.BusyMs / (seconds * 1000), 3) };
         }
 
+        if (writerLoad.WalKb is { } walKb && delivered > 0)
+        {
+            writerLoad = writerLoad with { WalKbPerAlert = Math.Round(walKb / delivered, 2) };
+        }
+
         return new BurstRound(
             burst, delivered, arrivals, seconds, seconds > 0 ? delivered / seconds : 0, cpu, allocated, collections, pause, jit, load, writerLoad,
             burstStages, timeline);

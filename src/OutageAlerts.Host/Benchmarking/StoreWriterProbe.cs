@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using OutageAlerts.Storage;
 
 namespace OutageAlerts.Host.Benchmarking;
@@ -15,7 +16,14 @@ namespace OutageAlerts.Host.Benchmarking;
 /// <see cref="BusyMs"/> ÷ the phase's <c>seconds</c> (from the first feed response carrying an alert to the last
 /// webhook): near 1, the writer sets the pace. Null when the store is not SQLite (PostgreSQL has no single writer).
 /// </param>
-public sealed record StoreWriterLoad(int Commits, int Writes, double BusyMs, double? BusyShare);
+/// <param name="WalKb">
+/// KiB the writer's thread handed to the kernel to write in the phase (its <c>wchar</c> in Linux's
+/// <c>/proc/self/task/&lt;tid&gt;/io</c>): the WAL frames of its commits, every page a commit changed. Null off Linux.
+/// </param>
+/// <param name="CheckpointKb">The same for the checkpoint thread: the pages it copied from the WAL into the database.</param>
+/// <param name="WalKbPerAlert"><see cref="WalKb"/> ÷ the alerts delivered in the phase.</param>
+public sealed record StoreWriterLoad(
+    int Commits, int Writes, double BusyMs, double? BusyShare, double? WalKb = null, double? CheckpointKb = null, double? WalKbPerAlert = null);
 
 /// <summary>Listens to the store's meter (<see cref="StoreTelemetry"/>) from <see cref="Start"/> to <see cref="Stop"/>.</summary>
 internal sealed class StoreWriterProbe : IDisposable
@@ -26,6 +34,7 @@ internal sealed class StoreWriterProbe : IDisposable
     private double _busyMs;
     private readonly Lock _gate = new();
     private volatile bool _recording;
+    private (long Writer, long Checkpointer)? _writtenAtStart;
 
     public StoreWriterProbe()
     {
@@ -67,6 +76,7 @@ internal sealed class StoreWriterProbe : IDisposable
             _busyMs = 0;
         }
 
+        _writtenAtStart = ThreadWrites();
         _recording = true;
     }
 
@@ -80,8 +90,69 @@ internal sealed class StoreWriterProbe : IDisposable
             busy = _busyMs;
         }
 
-        return new StoreWriterLoad((int)Interlocked.Read(ref _commits), (int)Interlocked.Read(ref _writes), Math.Round(busy, 1), null);
+        var written = ThreadWrites();
+        double? Kb(Func<(long Writer, long Checkpointer), long> of) =>
+            written is { } end && _writtenAtStart is { } start ? Math.Round((of(end) - of(start)) / 1024.0, 1) : null;
+        return new StoreWriterLoad(
+            (int)Interlocked.Read(ref _commits), (int)Interlocked.Read(ref _writes), Math.Round(busy, 1), null, Kb(w => w.Writer), Kb(w => w.Checkpointer));
     }
+
+    /// <summary>
+    /// Bytes the store's writer and checkpoint threads have asked the kernel to write since they started, found by
+    /// their names in <c>/proc/self/task</c>; null off Linux or before the store's first write started them. A
+    /// thread's <c>wchar</c> counts what it passed to write calls whether or not it reached the disk yet, so it
+    /// measures the pages SQLite wrote, not the disk's own batching.
+    /// </summary>
+    internal static (long Writer, long Checkpointer)? ThreadWrites()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        long? writer = null;
+        long? checkpointer = null;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                var name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+                var isWriter = name == Comm(StoreTelemetry.WriterThreadName);
+                if (!isWriter && name != Comm(StoreTelemetry.CheckpointerThreadName))
+                {
+                    continue;
+                }
+
+                var chars = File.ReadLines(Path.Combine(task, "io"))
+                    .Where(line => line.StartsWith("wchar:", StringComparison.Ordinal))
+                    .Select(line => long.Parse(line.AsSpan("wchar:".Length).Trim(), CultureInfo.InvariantCulture))
+                    .FirstOrDefault();
+                // Several stores (and so writers) in one process are not the harness's case; their bytes add up.
+                if (isWriter)
+                {
+                    writer = (writer ?? 0) + chars;
+                }
+                else
+                {
+                    checkpointer = (checkpointer ?? 0) + chars;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // A thread that ended between listing and reading; the figures are left out rather than wrong.
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return writer is { } w ? (w, checkpointer ?? 0) : null;
+    }
+
+    // Linux keeps a thread's name to 15 bytes.
+    private static string Comm(string threadName) => threadName.Length <= 15 ? threadName : threadName[..15];
 
     public void Dispose() => _listener.Dispose();
 }

@@ -110,6 +110,13 @@ public sealed class BenchCommandTests
         Assert.True(writer.GetProperty("writes").GetInt32() >= 40, "at least one write per alert");
         Positive(writer, "busyMs");
         Positive(writer, "busyShare");
+        if (OperatingSystem.IsLinux())
+        {
+            // Every commit writes its pages to the WAL from the writer's thread; /proc counts them.
+            var walKb = Positive(writer, "walKb");
+            Assert.Equal(walKb / 40, Positive(writer, "walKbPerAlert"), tolerance: 0.01);
+            Assert.True(writer.GetProperty("checkpointKb").GetDouble() >= 0);
+        }
 
         // MassTransit's two hops alone, measured with the same alert, count, prefetch and window, and cleaned up after.
         var floor = root.GetProperty("massTransitFloor");
@@ -153,6 +160,7 @@ public sealed class BenchCommandTests
         var writer = root.GetProperty("throughput").GetProperty("storeWriter");
         Assert.Equal(0, writer.GetProperty("commits").GetInt32());
         Assert.True(!writer.TryGetProperty("busyShare", out var share) || share.ValueKind == JsonValueKind.Null, writer.ToString());
+        Assert.True(!writer.TryGetProperty("walKb", out var wal) || wal.ValueKind == JsonValueKind.Null, writer.ToString());
         Assert.Equal(50, root.GetProperty("openIncidents").GetProperty("seeded").GetInt32());
         Assert.Equal(OpenIncidentsProbe.Probes, root.GetProperty("openIncidents").GetProperty("probesDelivered").GetInt32());
         Assert.True(root.GetProperty("complete").GetBoolean());
