@@ -48,13 +48,25 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export OUTAGE_ALERTS_FAULT_SUMMARY="${OUTAGE_ALERTS_FAULT_SUMMARY:-$PWD/TestResults/fault-summary.md}"
 rm -f "$OUTAGE_ALERTS_FAULT_SUMMARY"
 
-status=0
-dotnet test OutageAlerts.sln -c Release --logger "console;verbosity=normal" "$@" || status=$?
+# The console log is also kept, so that a failure can be repeated at the very end, where a CI system that shows
+# only the tail of a long log still shows it.
+mkdir -p TestResults
+console_log=TestResults/console.log
+set +e
+dotnet test OutageAlerts.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$console_log"
+status=${PIPESTATUS[0]}
+set -e
 
 # The fault-injection suite (tests/OutageAlerts.IntegrationTests/Faults) leaves one row per fault it injected.
 if [ -s "$OUTAGE_ALERTS_FAULT_SUMMARY" ]; then
   echo
   echo "==> fault-injection summary ($OUTAGE_ALERTS_FAULT_SUMMARY)"
   cat "$OUTAGE_ALERTS_FAULT_SUMMARY"
+fi
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "==> failed tests (from $console_log)"
+  # Each failure: its name, message and the top of its stack, capped so that the list itself stays in view.
+  grep -E -A 30 '^[[:space:]]+Failed [A-Za-z]' "$console_log" | head -n 400 || echo "(no failed test named; the run itself failed)"
 fi
 exit "$status"
