@@ -293,7 +293,7 @@ internal static class IncidentMatcher
         _ => -0.8,
     };
 
-    private static (double Points, string Why)? ScopeEvidence(ReportFacts report, IReadOnlyList<ReportFacts> incident, (double Km, double Radius)? place)
+    private static (double Points, string Why)? ScopeEvidence(ReportFacts report, IReadOnlyList<ReportFacts> incident, (double Km, double Radius, double InnerRadius)? place)
     {
         // A report the classifier could not place at all (no country, no region) is not a national roundup: its scope
         // is unknown, and the other evidence decides.
@@ -322,8 +322,8 @@ internal static class IncidentMatcher
                 return (SameRegion, "same region");
             }
 
-            // Neighbouring codes for one place (Kyiv city and Kyiv oblast) are tolerated when the places agree.
-            return place is { } p && p.Km <= p.Radius + NearbyKm ? (0, "other region, same place") : null;
+            // Neighbouring codes for one place (Kyiv city inside Kyiv oblast) are tolerated when the places agree.
+            return place is { } p && SamePlaceAcrossRegions(p) ? (0, "other region, same place") : null;
         }
 
         if (regional)
@@ -353,14 +353,27 @@ internal static class IncidentMatcher
 
     private static bool IsLocated(ReportFacts report) => report.Country is not null || report.Region is not null || report.Regions.Count > 0;
 
-    private static (double Km, double Radius)? NearestPlace(ReportFacts report, IReadOnlyList<ReportFacts> incident)
+    /// <summary>
+    /// Whether two places of different region codes are one place: two precise places next to each other (Gaza's
+    /// governorates, a city and the plant at its edge), or a precise place wholly inside a region-wide one (Kyiv city
+    /// in the Kyiv oblast entry, Sevastopol in Crimea's). Two region-wide places say no more than their regions, which
+    /// differ: the Vinnytsia and Khmelnytskyi oblast entries lie 109 km apart, within their 100 km radii, and their
+    /// administrations publish bulletins in one template. Nor does a region-wide circle that only reaches a city count:
+    /// Dnipro lies 122 km from the Zaporizhzhia oblast entry's centre, inside its 120 km radius plus the slack.
+    /// </summary>
+    internal static bool SamePlaceAcrossRegions((double Km, double Radius, double InnerRadius) place) =>
+        place.Radius <= PreciseRadiusKm
+            ? place.Km <= place.Radius + NearbyKm
+            : place.InnerRadius <= PreciseRadiusKm && place.Km + place.InnerRadius <= place.Radius;
+
+    private static (double Km, double Radius, double InnerRadius)? NearestPlace(ReportFacts report, IReadOnlyList<ReportFacts> incident)
     {
         if (report.Place is not { } mine)
         {
             return null;
         }
 
-        (double Km, double Radius)? nearest = null;
+        (double Km, double Radius, double InnerRadius)? nearest = null;
         foreach (var other in incident)
         {
             if (other.Place is not { } theirs)
@@ -371,7 +384,7 @@ internal static class IncidentMatcher
             var km = DistanceKm(mine.Latitude, mine.Longitude, theirs.Latitude, theirs.Longitude);
             if (nearest is null || km < nearest.Value.Km)
             {
-                nearest = (km, Math.Max(mine.RadiusKm, theirs.RadiusKm));
+                nearest = (km, Math.Max(mine.RadiusKm, theirs.RadiusKm), Math.Min(mine.RadiusKm, theirs.RadiusKm));
             }
         }
 

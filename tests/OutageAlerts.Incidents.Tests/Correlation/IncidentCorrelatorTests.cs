@@ -67,6 +67,28 @@ public sealed class IncidentCorrelatorTests
     }
 
     [Fact]
+    public async Task CorrelateAsync_NeighbouringOblastsBulletinsInOneTemplate_StayTwoAlerts()
+    {
+        // Regression: neighbouring oblast administrations word their bulletins alike; the same wording and the same
+        // hour must not make two oblasts' strikes one incident when their gazetteer entries' circles overlap.
+        await using var h = await CorrelatorHarness.StartAsync();
+        var vinnytsia = new Classification.Place("Vinnytsia", "UA", "UA-05", 49.23, 28.47, 100);
+        var khmelnytskyi = new Classification.Place("Khmelnytskyi", "UA", "UA-68", 49.42, 26.99, 100);
+
+        var first = await h.ReceiveAsync(Reports.Make(
+            "o1", "Vinnytsia region: a drone hit a boiler house overnight, two people killed",
+            "According to the regional military administration, two people were killed and heating was cut to part of the town.",
+            T0, "ova-feed", severity: Severity.Extreme, region: "UA-05", targets: ["heating"], killed: 2, place: vinnytsia));
+        var second = await h.ReceiveAsync(Reports.Make(
+            "o2", "Khmelnytskyi region: a drone hit a boiler house overnight, two people killed",
+            "According to the regional military administration, two people were killed and heating was cut to part of the town.",
+            T0.AddMinutes(20), "ova-feed", severity: Severity.Extreme, region: "UA-68", targets: ["heating"], killed: 2, place: khmelnytskyi));
+
+        Assert.NotEqual(first.IncidentId, second.IncidentId);
+        Assert.Equal(IncidentOutcome.New, second.Outcome);
+    }
+
+    [Fact]
     public async Task CorrelateAsync_TwoStrikesInOneCityHoursApart_StayTwoAlerts()
     {
         await using var h = await CorrelatorHarness.StartAsync();

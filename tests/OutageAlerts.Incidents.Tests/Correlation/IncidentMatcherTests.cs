@@ -89,6 +89,56 @@ public sealed class IncidentMatcherTests
     }
 
     [Fact]
+    public void Score_NeighbouringOblastsTemplateBulletins_IsImpossible()
+    {
+        // Regression: two oblast administrations' bulletins in one template, the same hour. Their gazetteer entries lie
+        // 109 km apart, within their 100 km radii, and were once let through as "other region, same place"; the copied
+        // wording then scored as a copy of a report and the second oblast's strike joined the first's incident.
+        var vinnytsia = new Place("Vinnytsia", "UA", "UA-05", 49.23, 28.47, 100);
+        var khmelnytskyi = new Place("Khmelnytskyi", "UA", "UA-68", 49.42, 26.99, 100);
+        var first = Facts(Reports.Make(
+            "v", "Vinnytsia region: overnight drone attack damaged an energy facility", "The regional military administration reported no casualties; power engineers are at work.",
+            T0, "ova", region: "UA-05", targets: ["power_grid"], place: vinnytsia));
+        var second = Facts(Reports.Make(
+            "w", "Khmelnytskyi region: overnight drone attack damaged an energy facility", "The regional military administration reported no casualties; power engineers are at work.",
+            T0.AddMinutes(40), "ova", region: "UA-68", targets: ["power_grid"], place: khmelnytskyi));
+
+        var score = Score(second, first);
+
+        Assert.False(score.Possible, score.ToString());
+        Assert.Contains(score.Evidence, e => e.StartsWith("region UA-68 not among", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Score_KyivCityReportAgainstKyivOblastIncident_IsPossibleAsOnePlace()
+    {
+        var kyiv = new Place("Kyiv", "UA", "UA-30", 50.45, 30.52, 20);
+        var oblast = new Place("Kyiv oblast", "UA", "UA-32", 50.3, 30.4, 100);
+        var regional = Facts(Reports.Make(
+            "x", "Kyiv region: debris of a downed missile hit homes, two injured", "The regional administration said two people were hurt.",
+            T0, "ova", region: "UA-32", targets: ["residential"], injured: 2, place: oblast));
+        var city = Facts(Reports.Make(
+            "y", "Missile debris falls on homes near Kyiv, two hurt", "Two people were injured when debris hit houses, officials said.",
+            T0.AddHours(1), "wire", region: "UA-30", targets: ["residential"], injured: 2, place: kyiv));
+
+        var score = Score(city, regional);
+
+        // "Other region, same place" adds no points of its own, so it leaves no line in the evidence.
+        Assert.True(score.Possible, score.ToString());
+        Assert.DoesNotContain(score.Evidence, e => e.StartsWith("region", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(19, 100, 20, true)] // Kyiv city inside the Kyiv oblast entry
+    [InlineData(64, 150, 20, true)] // Sevastopol inside Crimea's
+    [InlineData(5, 8, 8, true)] // Gaza City and North Gaza: precise neighbours
+    [InlineData(109, 100, 100, false)] // Vinnytsia and Khmelnytskyi: two oblast entries
+    [InlineData(112, 120, 25, false)] // Dnipro, reached only by the rim of the Zaporizhzhia oblast entry
+    [InlineData(45, 20, 12, false)] // two cities 45 km apart
+    public void SamePlaceAcrossRegions_Places_AreOnePlaceOnlyWhenOneLiesInsideTheOther(double km, double radius, double innerRadius, bool expected) =>
+        Assert.Equal(expected, IncidentMatcher.SamePlaceAcrossRegions((km, radius, innerRadius)));
+
+    [Fact]
     public void Score_RegionWidePlace_EarnsNoSamePlacePointsButItsNameCounts()
     {
         var oblast = new Place("Ternopil", "UA", "UA-61", 49.55, 25.59, 100);
