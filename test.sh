@@ -64,9 +64,13 @@ if [ -s "$OUTAGE_ALERTS_FAULT_SUMMARY" ]; then
   cat "$OUTAGE_ALERTS_FAULT_SUMMARY"
 fi
 if [ "$status" -ne 0 ]; then
+  # Each failure's message and the top of its stack, then the names alone, last, so that a log cut to its tail
+  # still says which tests failed.
   echo
-  echo "==> failed tests (from $console_log)"
-  # Each failure: its name, message and the top of its stack, capped so that the list itself stays in view.
-  grep -E -A 30 '^[[:space:]]+Failed [A-Za-z]' "$console_log" | head -n 400 || echo "(no failed test named; the run itself failed)"
+  echo "==> failures in detail (from $console_log)"
+  grep -E -A 14 '^[[:space:]]+Failed [A-Za-z]' "$console_log" | head -n 90 || true
+  echo
+  echo "==> failed tests"
+  grep -E '^[[:space:]]+Failed [A-Za-z]' "$console_log" || echo "(none named: the run itself failed; see above)"
 fi
 exit "$status"
