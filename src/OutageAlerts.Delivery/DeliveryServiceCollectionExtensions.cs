@@ -41,6 +41,7 @@ public static class DeliveryServiceCollectionExtensions
         bus.AddConsumer<AlertRoutingConsumer, AlertRoutingConsumerDefinition>();
         bus.AddConsumer<WebhookDeliveryConsumer, WebhookDeliveryConsumerDefinition>();
         bus.AddConsumer<WebhookDeliveriesConsumer, WebhookDeliveriesConsumerDefinition>();
+        bus.AddConsumer<WebhookDeliveryBatchConsumer, WebhookDeliveryBatchConsumerDefinition>();
         bus.AddConsumer<EmailDeliveryConsumer, EmailDeliveryConsumerDefinition>();
         bus.AddConsumer<SmsDeliveryConsumer, SmsDeliveryConsumerDefinition>();
         return bus;

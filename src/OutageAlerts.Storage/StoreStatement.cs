@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -108,6 +109,16 @@ public sealed class StoreStatement : IDisposable
 
         return Set(name, DbType.String, utf8 is null ? null : Encoding.UTF8.GetString(utf8));
     }
+
+    /// <summary>
+    /// <see cref="BindUtf8(string, byte[])"/> for text held as memory: a whole array is bound as it is, a slice is copied.
+    /// </summary>
+    public StoreStatement BindUtf8(string name, ReadOnlyMemory<byte> utf8) =>
+        BindUtf8(
+            name,
+            MemoryMarshal.TryGetArray(utf8, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? segment.Array
+                : utf8.ToArray());
 
     /// <summary>Runs the statement; the number of rows it changed.</summary>
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)

@@ -70,7 +70,8 @@ public sealed partial class DeliveryDispatcher
         bool fromStore = false, ActivityContext parent = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var alert = delivery.Alert;
+        // The head only: a webhook's alert stays the JSON routing wrote, and only CAP, email and SMS read all of it.
+        var alert = delivery.Head;
         using var activity = DeliveryTelemetry.Source.StartActivity(
             channel switch { DeliveryChannel.Email => "deliver email", DeliveryChannel.Sms => "deliver sms", _ => "deliver webhook" },
             ActivityKind.Internal,

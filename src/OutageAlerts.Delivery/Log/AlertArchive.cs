@@ -45,13 +45,13 @@ public sealed class AlertArchive(IStore store, TimeProvider time)
     internal Func<DbConnection, DbTransaction, CancellationToken, Task> StoreWrite(IAlertDelivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var alert = delivery.Alert;
+        var alert = delivery.Head;
 
         // Built before the write is queued, so the writer's thread does not spend its time serialising.
         var kind = delivery.Kind.ToString();
         var severity = alert.Severity.ToString();
         var storedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var payload = JsonSerializer.SerializeToUtf8Bytes(alert, WebhookPayload.SerializerOptions);
+        var payload = delivery.AlertJson;
         return (connection, transaction, ct) => StoreStatement.For(
                 connection,
                 transaction,

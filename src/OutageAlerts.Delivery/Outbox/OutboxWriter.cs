@@ -33,9 +33,10 @@ public sealed class OutboxWriter(IOptions<DeliveryOptions> options, TimeProvider
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        var head = delivery.Head;
         return WriteAsync(
             channel,
-            $"{Safe(delivery.Alert.AlertId)}-v{delivery.Alert.Version.ToString(CultureInfo.InvariantCulture)}-{Safe(delivery.SubscriptionId)}",
+            $"{Safe(head.AlertId)}-v{head.Version.ToString(CultureInfo.InvariantCulture)}-{Safe(delivery.SubscriptionId)}",
             extension,
             write,
             cancellationToken);

@@ -66,7 +66,7 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
     /// <param name="cancelReason">The operator's reason, for <see cref="AlertEventKind.Cancelled"/>; it becomes the CAP note.</param>
     /// <returns>True when this version is now the one served.</returns>
     public async Task<bool> RecordAsync(AlertEventKind kind, Alert alert, string? cancelReason, CancellationToken cancellationToken) =>
-        await store.WriteAsync(RecordWrite(kind, alert, cancelReason), cancellationToken) > 0;
+        await store.WriteAsync(RecordWrite(kind, AlertPayload.From(alert), cancelReason), cancellationToken) > 0;
 
     /// <summary>Commits a <see cref="RecordWrite"/> on its own; true when its version is now the one served.</summary>
     internal async Task<bool> CommitAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<int>> record, CancellationToken cancellationToken) =>
@@ -76,9 +76,11 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
     /// <see cref="RecordAsync(AlertEventKind, Alert, string?, CancellationToken)"/> as a write of its own, for routing
     /// to commit with the alert's first delivery-log row (one write fewer per alert, issue 10); the rows it changed.
     /// </summary>
-    internal Func<DbConnection, DbTransaction, CancellationToken, Task<int>> RecordWrite(AlertEventKind kind, Alert alert, string? cancelReason)
+    /// <remarks>The payload is the alert's JSON as routing serialised it once for the current alert and its webhooks.</remarks>
+    internal Func<DbConnection, DbTransaction, CancellationToken, Task<int>> RecordWrite(AlertEventKind kind, AlertPayload alertPayload, string? cancelReason)
     {
-        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(alertPayload);
+        var alert = alertPayload.Alert;
 
         // Built before the write is queued, so the writer's thread does not spend its time serialising.
         var kindName = kind.ToString();
@@ -86,7 +88,7 @@ public sealed class CurrentAlerts(IStore store, TimeProvider time)
         var country = alert.Country?.ToUpperInvariant();
         var regions = JoinRegions(alert.Regions);
         var recordedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var payload = JsonSerializer.SerializeToUtf8Bytes(alert, WebhookPayload.SerializerOptions);
+        var payload = alertPayload.Utf8;
         return (connection, transaction, ct) => StoreStatement.For(
                     connection,
                     transaction,

@@ -21,7 +21,8 @@ namespace OutageAlerts.Delivery.Routing;
 /// <remarks>
 /// Alerts arrive in batches (<see cref="DeliveryOptions.RoutingBatchSize"/>, <see cref="DeliveryOptions.RoutingBatchWait"/>)
 /// and are routed one after another; the batch's webhook deliveries then leave together in one
-/// <see cref="WebhookDeliveries"/> message (issue 10: a broker hop per batch instead of per delivery). Email and SMS
+/// <see cref="WebhookDeliveryBatch"/> message (issue 10: a broker hop per batch instead of per delivery), each alert in
+/// it once, as the JSON serialised for the current alerts. Email and SMS
 /// keep one message per delivery: their retries run per message, and they are few. The sends are held until the whole
 /// batch is routed, so a failed batch sends nothing; each of its alerts is then retried on its own.
 /// </remarks>
@@ -38,7 +39,7 @@ internal sealed partial class AlertRoutingConsumer(
     ILogger<AlertRoutingConsumer> logger)
     : IConsumer<Batch<AlertRaised>>, IConsumer<Batch<AlertUpdated>>, IConsumer<Batch<AlertCancelled>>
 {
-    /// <summary>A cap on one message's size when many webhook subscriptions match a batch.</summary>
+    /// <summary>A cap on one message's size when many webhook subscriptions match a batch: recipients per message.</summary>
     internal const int MaxWebhookEntriesPerMessage = 64;
 
     /// <summary>The header MassTransit carries the sender's span in (W3C <c>traceparent</c> format).</summary>
@@ -69,14 +70,40 @@ internal sealed partial class AlertRoutingConsumer(
             var endpoint = await context.GetSendEndpoint(DeliveryQueues.WebhookAddress);
             foreach (var chunk in webhooks.Chunk(MaxWebhookEntriesPerMessage))
             {
-                await endpoint.Send(new WebhookDeliveries(chunk), context.CancellationToken);
+                await endpoint.Send(Batch(chunk), context.CancellationToken);
             }
         }
     }
 
-    private async Task<List<WebhookDeliveryEntry>> RouteInOrderAsync(ConsumeContext context, IEnumerable<Routed> versions)
+    /// <summary>A chunk's deliveries with each alert event once (its deliveries are next to each other).</summary>
+    internal static WebhookDeliveryBatch Batch(IReadOnlyList<RoutedWebhook> chunk)
     {
-        var webhooks = new List<WebhookDeliveryEntry>();
+        var alerts = new List<AlertWebhooks>();
+        for (var start = 0; start < chunk.Count;)
+        {
+            var end = start + 1;
+            while (end < chunk.Count && ReferenceEquals(chunk[end].Alert, chunk[start].Alert) && chunk[end].Kind == chunk[start].Kind)
+            {
+                end++;
+            }
+
+            var first = chunk[start];
+            var recipients = new WebhookRecipient[end - start];
+            for (var i = start; i < end; i++)
+            {
+                recipients[i - start] = new WebhookRecipient(chunk[i].SubscriptionId, chunk[i].TraceParent);
+            }
+
+            alerts.Add(new AlertWebhooks(first.Kind, first.Alert, first.Reason, recipients));
+            start = end;
+        }
+
+        return new WebhookDeliveryBatch(alerts);
+    }
+
+    private async Task<List<RoutedWebhook>> RouteInOrderAsync(ConsumeContext context, IEnumerable<Routed> versions)
+    {
+        var webhooks = new List<RoutedWebhook>();
         foreach (var routed in versions.OrderBy(r => r.Alert.Version))
         {
             await RouteAsync(context, routed, webhooks);
@@ -89,7 +116,7 @@ internal sealed partial class AlertRoutingConsumer(
     /// Routes one alert event. Email and SMS deliveries are sent from here, under its span; webhook deliveries are added
     /// to <paramref name="webhooks"/>, to leave with the rest of the batch's.
     /// </summary>
-    private async Task RouteAsync(ConsumeContext context, Routed routed, List<WebhookDeliveryEntry> webhooks)
+    private async Task RouteAsync(ConsumeContext context, Routed routed, List<RoutedWebhook> webhooks)
     {
         var (message, kind, alert, reason) = routed;
         using var activity = StartRouteActivity(message);
@@ -101,7 +128,9 @@ internal sealed partial class AlertRoutingConsumer(
         var ct = context.CancellationToken;
         // Pull consumers get every alert, whether or not anyone subscribed to it: recorded with the first routed row
         // (one write fewer per alert, issue 10), or on its own below when no row is routed.
-        var current = currentAlerts.RecordWrite(kind, alert, reason);
+        // Serialised once, for the current alerts and for every webhook delivery of this version.
+        var payload = AlertPayload.From(alert);
+        var current = currentAlerts.RecordWrite(kind, payload, reason);
         var currentRecorded = false;
         var all = await subscriptions.ListAsync(ct);
         IReadOnlySet<string> earlier = kind == AlertEventKind.Raised || all.Count == 0
@@ -157,14 +186,14 @@ internal sealed partial class AlertRoutingConsumer(
                         counts.Digest++;
                         break;
                     default:
-                        var delivery = Rebuild(channel, kind, alert, subscription.Id, reason);
-                        if (delivery is WebhookDelivery webhook)
+                        if (channel == DeliveryChannel.Webhook)
                         {
                             // Sent with the batch's, carrying this span to deliver it under.
-                            webhooks.Add(new WebhookDeliveryEntry(webhook, activity?.Id));
+                            webhooks.Add(new RoutedWebhook(kind, payload, reason, subscription.Id, activity?.Id));
                         }
                         else
                         {
+                            var delivery = Rebuild(channel, kind, alert, subscription.Id, reason);
                             var endpoint = await context.GetSendEndpoint(Address(delivery));
                             await endpoint.Send(delivery, delivery.GetType(), ct);
                         }
@@ -293,6 +322,9 @@ internal sealed partial class AlertRoutingConsumer(
     }
 
     private sealed record Routed(ConsumeContext Message, AlertEventKind Kind, Alert Alert, string? Reason);
+
+    /// <summary>A webhook delivery routing decided, waiting to leave with its batch's.</summary>
+    internal sealed record RoutedWebhook(AlertEventKind Kind, AlertPayload Alert, string? Reason, string SubscriptionId, string? TraceParent);
 
     private sealed class Counts
     {

@@ -15,7 +15,47 @@ internal sealed class WebhookDeliveryConsumerDefinition(IOptions<DeliveryOptions
     : ChannelDeliveryConsumerDefinition<WebhookDeliveryConsumer>(options, DeliveryQueues.Webhook);
 
 /// <summary>
-/// A routing batch's webhook deliveries, attempted side by side: their store writes share the writer's commits, and
+/// A routing batch's webhook deliveries, each alert once with its recipients, attempted side by side: their store
+/// writes share the writer's commits, and <see cref="WebhookConcurrency"/> bounds the POSTs in flight. Each is settled
+/// on its own, as with <see cref="WebhookDeliveriesConsumer"/>. The alert stays the JSON routing wrote: it becomes the
+/// archive's payload and the body's <c>data</c> as it is, and is read into objects only for a CAP subscription.
+/// </summary>
+internal sealed class WebhookDeliveryBatchConsumer(DeliveryDispatcher dispatcher)
+    : IConsumer<WebhookDeliveryBatch>
+{
+    public async Task Consume(ConsumeContext<WebhookDeliveryBatch> context)
+    {
+        var attempt = context.GetRetryAttempt();
+        var ct = context.CancellationToken;
+        var attempts = new List<Task>();
+        foreach (var alert in context.Message.Alerts)
+        {
+            foreach (var recipient in alert.Recipients)
+            {
+                attempts.Add(DeliverAsync(new BatchedWebhookDelivery(alert, recipient.SubscriptionId), recipient.TraceParent, attempt, ct));
+            }
+        }
+
+        await WebhookDeliveriesConsumer.WhenAllAsync(attempts);
+    }
+
+    private async Task DeliverAsync(BatchedWebhookDelivery delivery, string? traceParent, int attempt, CancellationToken ct) =>
+        await dispatcher.DeliverAsync(
+            delivery, DeliveryChannel.Webhook, attempt, lastAttempt: false, ct, parent: WebhookDeliveriesConsumer.Parent(traceParent));
+}
+
+/// <remarks>It shares the <c>deliver-webhook</c> endpoint and its retry policy, as <see cref="WebhookDeliveriesConsumerDefinition"/> does.</remarks>
+internal sealed class WebhookDeliveryBatchConsumerDefinition : ConsumerDefinition<WebhookDeliveryBatchConsumer>
+{
+    public WebhookDeliveryBatchConsumerDefinition(IOptions<DeliveryOptions> options)
+    {
+        EndpointName = DeliveryQueues.Webhook;
+        ConcurrentMessageLimit = WebhookConcurrency.Limit(options.Value);
+    }
+}
+
+/// <summary>
+/// A routing batch's webhook deliveries as earlier versions sent them, attempted side by side: their store writes share the writer's commits, and
 /// <see cref="WebhookConcurrency"/> bounds the POSTs in flight. Each is settled on its own (a failed POST schedules its
 /// retry in the store and does not fail the others); only a failure around the attempt (the store away) fails the
 /// message, after every other delivery in it was attempted, and the retry skips those already delivered.
@@ -34,6 +74,12 @@ internal sealed class WebhookDeliveriesConsumer(DeliveryDispatcher dispatcher)
             attempts[i] = DeliverAsync(entries[i], attempt, ct);
         }
 
+        await WhenAllAsync(attempts);
+    }
+
+    /// <summary>Waits for every attempt; when several failed, says how many and carries each failure.</summary>
+    internal static async Task WhenAllAsync(IReadOnlyCollection<Task> attempts)
+    {
         try
         {
             await Task.WhenAll(attempts);
@@ -42,18 +88,18 @@ internal sealed class WebhookDeliveriesConsumer(DeliveryDispatcher dispatcher)
         {
             // Task.WhenAll rethrows the first failure only; the others say whether one cause failed them all.
             throw new AggregateException(
-                $"{attempts.Count(t => t.IsFaulted)} of {entries.Count} webhook deliveries in the message failed",
+                $"{attempts.Count(t => t.IsFaulted)} of {attempts.Count} webhook deliveries in the message failed",
                 attempts.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions));
         }
     }
 
-    private async Task DeliverAsync(WebhookDeliveryEntry entry, int attempt, CancellationToken ct)
-    {
-        var parent = entry.TraceParent is { } id && ActivityContext.TryParse(id, null, isRemote: true, out var routed)
-            ? routed
-            : default;
-        await dispatcher.DeliverAsync(entry.Delivery, DeliveryChannel.Webhook, attempt, lastAttempt: false, ct, parent: parent);
-    }
+    /// <summary>The routing span a delivery is attempted under, from its W3C <c>traceparent</c>.</summary>
+    internal static ActivityContext Parent(string? traceParent) =>
+        traceParent is { } id && ActivityContext.TryParse(id, null, isRemote: true, out var routed) ? routed : default;
+
+    private async Task DeliverAsync(WebhookDeliveryEntry entry, int attempt, CancellationToken ct) =>
+        await dispatcher.DeliverAsync(
+            entry.Delivery, DeliveryChannel.Webhook, attempt, lastAttempt: false, ct, parent: Parent(entry.TraceParent));
 }
 
 /// <remarks>

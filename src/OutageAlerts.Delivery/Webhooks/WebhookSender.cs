@@ -43,9 +43,10 @@ internal sealed class WebhookSender(
         var cap = subscription.Format == SubscriptionFormat.Cap;
         var body = cap
             ? CapDocument.Serialize(delivery.Kind, delivery.Alert, delivery.CancelReason)
-            : WebhookPayload.Serialize(delivery.Kind, delivery.Alert, now);
+            : WebhookPayload.Serialize(delivery.Kind, delivery.AlertJson.Span, now);
         var contentType = cap ? CapDocument.ContentType : WebhookPayload.ContentType;
-        var id = WebhookSignature.MessageId(delivery.Alert.AlertId, delivery.Alert.Version, subscription.Id);
+        var head = delivery.Head;
+        var id = WebhookSignature.MessageId(head.AlertId, head.Version, subscription.Id);
         var timestamp = now.ToUnixTimeSeconds();
         var headers = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -34,11 +36,24 @@ public static class WebhookSignature
 
     public static string Sign(ReadOnlySpan<byte> key, string webhookId, long timestamp, ReadOnlySpan<byte> body)
     {
-        var prefix = Encoding.UTF8.GetBytes($"{webhookId}.{timestamp}.");
-        var content = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(content, 0);
-        body.CopyTo(content.AsSpan(prefix.Length));
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, content));
+        ArgumentNullException.ThrowIfNull(webhookId);
+        // The signed content in a pooled buffer: a copy of every body per delivery was 1.2 % of the bytes the
+        // service allocated under load (issue 10).
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{webhookId}.{timestamp}.");
+        var length = Encoding.UTF8.GetByteCount(prefix) + body.Length;
+        var content = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(prefix, content);
+            body.CopyTo(content.AsSpan(written));
+            Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(key, content.AsSpan(0, length), hash);
+            return "v1," + Convert.ToBase64String(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace OutageAlerts.Host.Commands;
 /// </summary>
 /// <remarks>
 /// Messages no consumer of the queue knew go to <c>&lt;queue&gt;_skipped</c>: during a rolling upgrade, a delivery
-/// replica of an earlier version takes a message type it has no consumer for (<c>WebhookDeliveries</c>, from a routing
+/// replica of an earlier version takes a message type it has no consumer for (<c>WebhookDeliveryBatch</c>, from a routing
 /// replica of this version). They are listed and replayed the same way.
 /// </remarks>
 internal static class ErrorsCommand

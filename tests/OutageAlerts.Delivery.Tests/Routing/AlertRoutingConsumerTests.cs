@@ -87,7 +87,7 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
         await WaitForFilesAsync(2);
 
         Assert.True(await harness.Sent.Any<EmailDelivery>(m => m.Context.DestinationAddress!.AbsolutePath.EndsWith(DeliveryQueues.Email, StringComparison.Ordinal)));
-        Assert.True(await harness.Sent.Any<WebhookDeliveries>(m => m.Context.DestinationAddress!.AbsolutePath.EndsWith(DeliveryQueues.Webhook, StringComparison.Ordinal)));
+        Assert.True(await harness.Sent.Any<WebhookDeliveryBatch>(m => m.Context.DestinationAddress!.AbsolutePath.EndsWith(DeliveryQueues.Webhook, StringComparison.Ordinal)));
         Assert.False(await harness.Sent.Any<SmsDelivery>());
         var files = OutboxFiles();
         Assert.Equal(2, files.Length);
@@ -237,7 +237,7 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
         });
 
         // The schedule ran out in the store; the bus message was consumed at the first attempt and never faulted.
-        Assert.False(await harness.Published.Any<Fault<WebhookDeliveries>>());
+        Assert.False(await harness.Published.Any<Fault<WebhookDeliveryBatch>>());
         Assert.Empty(await services.Get<DeliveryRetries>().ListAsync());
         Assert.Equal(3, _receiver.Requests.Count);
         Assert.Equal(3, (await services.Get<DeliveryLog>().FindAsync(key))!.Attempts);
@@ -264,6 +264,6 @@ public sealed class AlertRoutingConsumerTests : IAsyncLifetime
         await harness.InactivityTask;
 
         Assert.Single(_receiver.Requests);
-        Assert.False(await harness.Published.Any<Fault<WebhookDeliveries>>());
+        Assert.False(await harness.Published.Any<Fault<WebhookDeliveryBatch>>());
     }
 }

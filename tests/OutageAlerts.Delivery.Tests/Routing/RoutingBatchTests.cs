@@ -66,7 +66,7 @@ public sealed class RoutingBatchTests : IAsyncLifetime
         JsonDocument.Parse(request.Body).RootElement.GetProperty("data").GetProperty("alertId").GetString()!;
 
     [Fact]
-    public async Task Consume_BurstOfAlerts_SendsTheBatchsWebhooksInOneMessage()
+    public async Task Consume_BurstOfAlerts_SendsTheBatchsWebhooksInOneMessageEachAlertOnce()
     {
         // A long wait, so the five alerts surely meet in one batch; the size limit then routes it at once.
         var (services, harness) = await StartAsync(Settings(batchSize: 5, batchWait: "00:00:01"));
@@ -76,14 +76,36 @@ public sealed class RoutingBatchTests : IAsyncLifetime
         await WaitForRequestsAsync(10);
         await harness.InactivityTask;
 
-        var message = Assert.Single(harness.Sent.Select<WebhookDeliveries>()).Context.Message;
-        Assert.Equal(10, message.Entries.Count);
+        var message = Assert.Single(harness.Sent.Select<WebhookDeliveryBatch>()).Context.Message;
+        Assert.Equal(5, message.Alerts.Count);
+        Assert.All(message.Alerts, a => Assert.Equal(2, a.Recipients.Count));
         Assert.Equal(
             [.. Enumerable.Range(1, 5).SelectMany(i => new[] { ($"inc-2025-11-08-kharkiv-{i}", "all-hook"), ($"inc-2025-11-08-kharkiv-{i}", "grid-hook") })],
-            message.Entries.Select(e => (e.Delivery.Alert.AlertId, e.Delivery.SubscriptionId)).Order().ToArray());
+            message.Alerts.SelectMany(a => a.Recipients.Select(r => (a.Alert.Head.AlertId, r.SubscriptionId))).Order().ToArray());
         Assert.Equal(10, _receiver.Requests.Count);
         Assert.Equal(5, _receiver.Requests.Select(AlertIdOf).Distinct().Count());
-        Assert.False(await harness.Published.Any<Fault<WebhookDeliveries>>());
+        Assert.False(await harness.Published.Any<Fault<WebhookDeliveryBatch>>());
+    }
+
+    [Fact]
+    public void Batch_DeliveriesOfTwoAlerts_EachAlertOnceWithItsRecipientsInOrder()
+    {
+        var first = AlertPayload.From(Numbered(1));
+        var second = AlertPayload.From(Numbered(2));
+        var chunk = new AlertRoutingConsumer.RoutedWebhook[]
+        {
+            new(AlertEventKind.Raised, first, null, "hook-a", "trace-a"),
+            new(AlertEventKind.Raised, first, null, "hook-b", null),
+            new(AlertEventKind.Raised, second, null, "hook-a", null),
+        };
+
+        var batch = AlertRoutingConsumer.Batch(chunk);
+
+        Assert.Equal(2, batch.Alerts.Count);
+        Assert.Same(first, batch.Alerts[0].Alert);
+        Assert.Equal([new WebhookRecipient("hook-a", "trace-a"), new WebhookRecipient("hook-b", null)], batch.Alerts[0].Recipients);
+        Assert.Same(second, batch.Alerts[1].Alert);
+        Assert.Equal([new WebhookRecipient("hook-a", null)], batch.Alerts[1].Recipients);
     }
 
     [Fact]
@@ -100,10 +122,9 @@ public sealed class RoutingBatchTests : IAsyncLifetime
         await WaitForRequestsAsync(6);
         await harness.InactivityTask;
 
-        var messages = harness.Sent.Select<WebhookDeliveries>().Select(m => m.Context.Message).ToList();
+        var messages = harness.Sent.Select<WebhookDeliveryBatch>().Select(m => m.Context.Message).ToList();
         Assert.Equal(3, messages.Count);
-        Assert.All(messages, m => Assert.Single(m.Entries.Select(e => e.Delivery.Alert.AlertId).Distinct()));
-        Assert.All(messages, m => Assert.Equal(2, m.Entries.Count));
+        Assert.All(messages, m => Assert.Equal(2, Assert.Single(m.Alerts).Recipients.Count));
     }
 
     [Fact]
@@ -116,8 +137,8 @@ public sealed class RoutingBatchTests : IAsyncLifetime
         await harness.Bus.Publish(new AlertRaised(Numbered(1)));
 
         await WaitForRequestsAsync(2);
-        var message = Assert.Single(harness.Sent.Select<WebhookDeliveries>()).Context.Message;
-        Assert.Equal(2, message.Entries.Count);
+        var message = Assert.Single(harness.Sent.Select<WebhookDeliveryBatch>()).Context.Message;
+        Assert.Equal(2, Assert.Single(message.Alerts).Recipients.Count);
     }
 
     [Fact]
@@ -170,7 +191,7 @@ public sealed class RoutingBatchTests : IAsyncLifetime
         await WaitForRequestsAsync(4);
         await harness.InactivityTask;
 
-        Assert.Equal(4, Assert.Single(harness.Sent.Select<WebhookDeliveries>()).Context.Message.Entries.Count);
+        Assert.Equal(4, Assert.Single(harness.Sent.Select<WebhookDeliveryBatch>()).Context.Message.Alerts.Sum(a => a.Recipients.Count));
         var all = spans.ToList();
         foreach (var (alertId, traceId) in traces)
         {

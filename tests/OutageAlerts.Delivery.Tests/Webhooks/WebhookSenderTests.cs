@@ -1,9 +1,11 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OutageAlerts.Delivery.Dispatch;
 using OutageAlerts.Delivery.Log;
 using OutageAlerts.Delivery.Routing;
 using OutageAlerts.Delivery.Subscriptions;
+using OutageAlerts.Delivery.Webhooks;
 
 namespace OutageAlerts.Delivery.Tests.Webhooks;
 
@@ -76,6 +78,43 @@ public sealed class WebhookSenderTests : IAsyncLifetime
         {
             Assert.True(data.TryGetProperty(name, out _), name);
         }
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("cap")]
+    public async Task SendAsync_BatchedDelivery_PostsTheSameSignedBodyAsTheAlertsOwnDelivery(string format)
+    {
+        // A batch's delivery carries the alert as the JSON routing wrote, not as an object: the receiver must not see
+        // the difference, to the byte and the signature.
+        await using var services = Services(format: format);
+        var alert = SampleAlerts.KyivInUkrainian() with { Killed = null, Changes = ["injured 2 -> 5"] };
+        var payload = AlertPayload.Parse(JsonSerializer.SerializeToUtf8Bytes(alert, WebhookPayload.SerializerOptions));
+
+        await SendAsync(services, new WebhookDelivery(AlertEventKind.Updated, alert, "relief-hook"));
+        await SendAsync(services, new BatchedWebhookDelivery(new AlertWebhooks(AlertEventKind.Updated, payload, null, []), "relief-hook"));
+
+        Assert.Equal(2, _receiver.Requests.Count);
+        var (own, batched) = (_receiver.Requests.First(), _receiver.Requests.Last());
+        Assert.Equal(own.Body, batched.Body);
+        Assert.Equal(own.Headers["webhook-id"], batched.Headers["webhook-id"]);
+        Assert.Equal(own.Headers["webhook-signature"], batched.Headers["webhook-signature"]);
+        Assert.Equal(own.Headers["content-type"], batched.Headers["content-type"]);
+    }
+
+    [Theory]
+    [InlineData(AlertEventKind.Raised)]
+    [InlineData(AlertEventKind.Updated)]
+    [InlineData(AlertEventKind.Cancelled)]
+    public void Serialize_AlertJson_WritesTheSameBytesAsFromTheAlert(AlertEventKind kind)
+    {
+        var alert = SampleAlerts.KyivInUkrainian();
+        var json = JsonSerializer.SerializeToUtf8Bytes(alert, WebhookPayload.SerializerOptions);
+        var at = new DateTimeOffset(2025, 11, 8, 7, 5, 3, 120, TimeSpan.FromHours(2));
+
+        Assert.Equal(
+            Encoding.UTF8.GetString(WebhookPayload.Serialize(kind, alert, at)),
+            Encoding.UTF8.GetString(WebhookPayload.Serialize(kind, json, at)));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,5 +20,50 @@ public sealed class LoopbackServerTests
         Assert.Equal("served", await client.GetStringAsync(server.Addresses[0]));
         var configuration = (IConfigurationRoot)server.Services.GetRequiredService<IConfiguration>();
         Assert.DoesNotContain(configuration.Providers, p => p is FileConfigurationProvider);
+    }
+
+    [Fact]
+    public async Task StartAsync_RequestServed_TracedAndMeteredApartFromTheService()
+    {
+        // Regression (issue 10): the service's tracer and meters listen to ASP.NET Core's names process-wide, so every
+        // request to the harness's feed servers and receiver started a span and fed metrics as if it were the service's.
+        using var spans = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or LoopbackServer.TelemetryName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(spans);
+        string? servedUnder = null;
+        await using var server = await LoopbackServer.StartAsync(["127.0.0.1"], context =>
+        {
+            servedUnder = Activity.Current?.Source.Name;
+            return context.Response.WriteAsync("served");
+        });
+        var factory = server.Services.GetRequiredService<IMeterFactory>();
+        var meters = new List<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    lock (meters)
+                    {
+                        meters.Add(instrument.Meter.Name);
+                    }
+                }
+            },
+        };
+        listener.Start();
+        using var client = new HttpClient();
+
+        Assert.Equal("served", await client.GetStringAsync(server.Addresses[0]));
+
+        Assert.Equal(LoopbackServer.TelemetryName, servedUnder);
+        lock (meters)
+        {
+            Assert.NotEmpty(meters);
+            Assert.All(meters, name => Assert.StartsWith(LoopbackServer.TelemetryName + ".", name, StringComparison.Ordinal));
+        }
     }
 }

@@ -66,8 +66,9 @@ public sealed class ErrorsCommandTests
     [Fact]
     public async Task ErrorsReplay_WebhookBatchAnEarlierReplicaSkipped_IsListedThenDelivered()
     {
-        // During a rolling upgrade a delivery replica of an earlier version has no consumer for WebhookDeliveries, and
-        // MassTransit moves the message to deliver-webhook_skipped. Put one there as that replica would leave it.
+        // During a rolling upgrade a delivery replica of an earlier version has no consumer for routing's newer batch
+        // message (WebhookDeliveryBatch), and MassTransit moves it to deliver-webhook_skipped. Put one there as that
+        // replica would leave it.
         await using var env = await PipelineEnvironment.StartAsync();
         var settings = env.Settings();
         var alert = new Alert
@@ -90,7 +91,8 @@ public sealed class ErrorsCommandTests
             // The bus starts in the background: stopped before it is up, its endpoints would connect after the stop.
             await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, Timeout);
             var skipped = await host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{DeliveryQueues.Webhook}_skipped"));
-            await skipped.Send(new WebhookDeliveries([new WebhookDeliveryEntry(new WebhookDelivery(AlertEventKind.Raised, alert, "hooks"), null)]));
+            await skipped.Send(new WebhookDeliveryBatch(
+                [new AlertWebhooks(AlertEventKind.Raised, AlertPayload.From(alert), null, [new WebhookRecipient("hooks", null)])]));
             await host.StopAsync();
         }
 
