@@ -42,19 +42,26 @@ public static class WebhookPayload
     /// </summary>
     public static byte[] Serialize(AlertEventKind kind, ReadOnlySpan<byte> alertJson, DateTimeOffset timestamp)
     {
-        var buffer = new ArrayBufferWriter<byte>(alertJson.Length + 96);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SerializerOptions.Encoder, SkipValidation = true }))
+        // What comes before the data, written by the serializer's own writer (so the timestamp reads as it always
+        // did), then the body in one array of its exact size.
+        var head = new ArrayBufferWriter<byte>(HeadCapacity);
+        using (var writer = new Utf8JsonWriter(head, new JsonWriterOptions { Encoder = SerializerOptions.Encoder, SkipValidation = true }))
         {
             writer.WriteStartObject();
             writer.WriteString(TypeProperty, EventType(kind));
             writer.WriteString(TimestampProperty, timestamp.ToUniversalTime());
             writer.WritePropertyName(DataProperty);
-            writer.WriteRawValue(alertJson, skipInputValidation: true);
-            writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var body = new byte[head.WrittenCount + alertJson.Length + 1];
+        head.WrittenSpan.CopyTo(body);
+        alertJson.CopyTo(body.AsSpan(head.WrittenCount));
+        body[^1] = (byte)'}';
+        return body;
     }
+
+    // {"type":"alert.cancelled","timestamp":"2025-11-08T07:05:03.1234567+00:00","data": is 81 bytes.
+    private const int HeadCapacity = 96;
 
     private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("timestamp");
