@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using OutageAlerts.Contracts;
 using OutageAlerts.Delivery.Routing;
@@ -17,6 +18,7 @@ public class DeliveryBenchmarks
 
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private byte[] _body = [];
+    private byte[] _alertJson = [];
 
     /// <summary>An update with a realistic amount of text, sources and references.</summary>
     public static Alert Sample { get; } = new()
@@ -52,7 +54,11 @@ public class DeliveryBenchmarks
     };
 
     [GlobalSetup]
-    public void Setup() => _body = WebhookPayload.Serialize(AlertEventKind.Updated, Sample, Sent);
+    public void Setup()
+    {
+        _body = WebhookPayload.Serialize(AlertEventKind.Updated, Sample, Sent);
+        _alertJson = JsonSerializer.SerializeToUtf8Bytes(Sample, WebhookPayload.SerializerOptions);
+    }
 
     /// <summary>The JSON body a webhook POST carries.</summary>
     [Benchmark]
@@ -69,4 +75,27 @@ public class DeliveryBenchmarks
     /// <summary>The CAP 1.2 XML document for a subscription that asked for <c>application/cap+xml</c>.</summary>
     [Benchmark]
     public int RenderCap() => CapDocument.Serialize(AlertEventKind.Updated, Sample).Length;
+
+    /// <summary>
+    /// The delivery side of one webhook before session 18: the alert read back into objects from the message, then
+    /// serialised for the archive and again for the body.
+    /// </summary>
+    [Benchmark]
+    public int DeliverySideFromAlertObject()
+    {
+        var alert = JsonSerializer.Deserialize<Alert>(_alertJson, WebhookPayload.SerializerOptions)!;
+        var archived = JsonSerializer.SerializeToUtf8Bytes(alert, WebhookPayload.SerializerOptions);
+        return archived.Length + WebhookPayload.Serialize(AlertEventKind.Updated, alert, Sent).Length;
+    }
+
+    /// <summary>
+    /// The same since session 18: the alert stays the JSON routing wrote (its head read from it), the archive takes
+    /// that JSON as it is, and the body wraps it.
+    /// </summary>
+    [Benchmark]
+    public int DeliverySideFromRoutedJson()
+    {
+        var payload = AlertPayload.Parse(_alertJson);
+        return payload.Head.Version + WebhookPayload.Serialize(AlertEventKind.Updated, payload.Json.Span, Sent).Length;
+    }
 }
