@@ -17,6 +17,22 @@ public sealed record MachineLoad(double Seconds, double MachineBusyCores, double
     /// <summary>Linux reports /proc/stat in USER_HZ ticks, 100 a second on every architecture .NET runs on.</summary>
     public const double UserHz = 100;
 
+    /// <summary>Phases measured apart as one: their busy cores weighted by their seconds; null when any is unknown.</summary>
+    public static MachineLoad? Combine(IEnumerable<MachineLoad?> phases)
+    {
+        var all = phases.ToList();
+        if (all.Count == 0 || all.Any(p => p is null))
+        {
+            return null;
+        }
+
+        var seconds = all.Sum(p => p!.Seconds);
+        double Weighted(Func<MachineLoad, double> cores) =>
+            seconds > 0 ? Math.Round(all.Sum(p => cores(p!) * p!.Seconds) / seconds, 3) : 0;
+        return new MachineLoad(
+            Math.Round(seconds, 3), Weighted(p => p.MachineBusyCores), Weighted(p => p.ProcessCores), Weighted(p => p.OtherCores), all[0]!.Processors);
+    }
+
     /// <returns>Null when either reading of the machine's counters is missing (not Linux) or no time passed.</returns>
     public static MachineLoad? From(CpuJiffies? before, CpuJiffies? after, TimeSpan processTime, double seconds, int processors)
     {

@@ -50,7 +50,7 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
     public const int WarmUpAlerts = 100;
 
     /// <summary>Bursts of the throughput phase; the one with the median rate is reported, as for the raw baseline.</summary>
-    public const int ThroughputRounds = 3;
+    public const int ThroughputRounds = 5;
 
     /// <summary>A warm-up round that compiled fewer methods than this counts as settled.</summary>
     public const int WarmUpSettledMethods = 25;
@@ -239,15 +239,19 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
 
         // The pipelined rounds keep as many publishes unconfirmed per publisher as the running service's poller does.
         var window = app.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxPublishesInFlight;
-        Report($"raw RabbitMQ: {options.Alerts} messages of {body.Length} bytes, one in flight per publisher, then {window}");
-        var raw = await RawRabbitMqBaseline.RunAsync(
-            address, $"bench-raw-{_run}", body, properties, options.Alerts, options.AlertFeeds, window, messaging.PrefetchCount, time, cancellationToken);
+        Report($"raw RabbitMQ: {options.Alerts} messages of {body.Length} bytes, one in flight per publisher, each round before the service's");
+        await using var rawBaseline = await RawRabbitMqBaseline.StartAsync(
+            address, $"bench-raw-{_run}", body, properties, options.Alerts, options.AlertFeeds, messaging.PrefetchCount, time, cancellationToken);
 
-        // Rounds like the raw baseline's, and its median by the same rule: one burst lasts under a second, and a
-        // collection or a neighbour's burst on a shared machine moved a single round's rate by a fifth either way.
+        // The service's rounds and the raw baseline's alternate, each figure the median of its rounds: one burst lasts
+        // under a second, a collection or a neighbour's burst on a shared machine moved a single round's rate by a
+        // fifth either way, and the machine itself ran a third slower at times within minutes (session 17). Side by
+        // side, both are measured on the same machine in the same minute.
         var rounds = new List<BurstRound>(ThroughputRounds);
         for (var round = 0; round < ThroughputRounds; round++)
         {
+            var rawSeconds = await rawBaseline.RoundAsync(cancellationToken);
+            Report($"raw RabbitMQ: round {round + 1}: {options.Alerts / rawSeconds:0} messages/s");
             Report($"throughput: {options.Alerts} alerts at once over {options.AlertFeeds} feeds, round {round + 1} of {ThroughputRounds}");
             var measured = await MeasureBurstAsync(alertFeeds, receiver, stages, options.Alerts, options, cancellationToken);
             rounds.Add(measured);
@@ -265,6 +269,9 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         {
             problems.Add($"throughput phase, round {index + 1}: {round.Released.Count - round.Delivered} of {round.Released.Count} alerts never reached the webhook");
         }
+
+        Report($"raw RabbitMQ: {options.Alerts} messages, up to {window} in flight per publisher");
+        var raw = await rawBaseline.ResultAsync(window, cancellationToken);
 
         // The median round's figures, all of them from that round, so that they describe one and the same burst.
         var median = rounds.OrderBy(r => r.AlertsPerSecond).ElementAt(rounds.Count / 2);

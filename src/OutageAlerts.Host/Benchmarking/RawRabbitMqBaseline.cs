@@ -8,6 +8,9 @@ namespace OutageAlerts.Host.Benchmarking;
 /// <param name="Seconds">Median round with one publish in flight per publisher.</param>
 public sealed record RawRabbitMqResult(int Messages, int MessageBytes, int Publishers, ushort Prefetch, double Seconds)
 {
+    /// <summary>The rates of the rounds <see cref="Seconds"/> is the median of, in the order run.</summary>
+    public IReadOnlyList<double> RoundsPerSecond { get; init; } = [];
+
     /// <summary>Processor time of the process per message published and consumed, over the rounds of <see cref="Seconds"/>.</summary>
     public double CpuMsPerMessage { get; init; }
 
@@ -35,78 +38,157 @@ public sealed record RawRabbitMqResult(int Messages, int MessageBytes, int Publi
 /// The broker's own limit for the service's traffic pattern: <c>Messages</c> persistent messages of the service's
 /// size, published with confirms to a durable queue by as many concurrent publishers as the service has polling
 /// feeds, and consumed concurrently with manual acks at the service's prefetch. Timed from the first publish to the
-/// last ack; the median of <see cref="Rounds"/>. Measured twice: first with each publisher awaiting its confirm before
-/// the next publish (one message in flight per publisher; the figure the ratio has always been taken against), then
-/// with each publisher keeping up to a window of publishes unconfirmed, as the poller does since its publish window
-/// (<c>OutageAlerts:Ingestion:MaxPublishesInFlight</c> per feed).
+/// last ack. Measured twice: first with each publisher awaiting its confirm before the next publish (one message in
+/// flight per publisher; the figure the ratio is taken against), in rounds the harness runs one by one between the
+/// service's throughput rounds (<see cref="RoundAsync"/>), then with each publisher keeping up to a window of
+/// publishes unconfirmed, as the poller does (<c>OutageAlerts:Ingestion:MaxPublishesInFlight</c> per feed), in
+/// <see cref="PipelinedRounds"/> rounds of their own (<see cref="ResultAsync"/>). Each figure is its rounds' median.
 /// </summary>
-internal static class RawRabbitMqBaseline
+internal sealed class RawRabbitMqBaseline : IAsyncDisposable
 {
-    /// <summary>Rounds run; the median is kept, as one round of a few hundred messages takes a fraction of a second.</summary>
-    public const int Rounds = 3;
+    /// <summary>Rounds of the pipelined measurement; the median is kept.</summary>
+    public const int PipelinedRounds = 3;
 
-    public static async Task<RawRabbitMqResult> RunAsync(
+    private readonly IConnection _publishConnection;
+    private readonly IConnection _consumeConnection;
+    private readonly IChannel _publishChannel;
+    private readonly IChannel _consumeChannel;
+    private readonly string _queue;
+    private readonly ReadOnlyMemory<byte> _body;
+    private readonly BasicProperties _properties;
+    private readonly int _messages;
+    private readonly int _publishers;
+    private readonly ushort _prefetch;
+    private readonly TimeProvider _time;
+    private readonly List<(double Seconds, TimeSpan Cpu, MachineLoad? Load)> _rounds = [];
+
+    private RawRabbitMqBaseline(
+        IConnection publishConnection, IConnection consumeConnection, IChannel publishChannel, IChannel consumeChannel, string queue,
+        ReadOnlyMemory<byte> body, BasicProperties properties, int messages, int publishers, ushort prefetch, TimeProvider time)
+    {
+        _publishConnection = publishConnection;
+        _consumeConnection = consumeConnection;
+        _publishChannel = publishChannel;
+        _consumeChannel = consumeChannel;
+        _queue = queue;
+        _body = body;
+        _properties = properties;
+        _messages = messages;
+        _publishers = publishers;
+        _prefetch = prefetch;
+        _time = time;
+    }
+
+    /// <summary>The rates of the one-in-flight rounds run so far, in the order run.</summary>
+    public IReadOnlyList<double> RoundsPerSecond => [.. _rounds.Select(r => r.Seconds > 0 ? Math.Round(_messages / r.Seconds, 1) : 0)];
+
+    /// <summary>Connects, declares the durable queue and empties it.</summary>
+    public static async Task<RawRabbitMqBaseline> StartAsync(
         RabbitMqAddress address,
         string queue,
         ReadOnlyMemory<byte> body,
         BasicProperties properties,
         int messages,
         int publishers,
-        int window,
         ushort prefetch,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(properties);
         var factory = address.CreateConnectionFactory("outage-alerts bench raw");
-        await using var publishConnection = await factory.CreateConnectionAsync(cancellationToken);
-        await using var consumeConnection = await factory.CreateConnectionAsync(cancellationToken);
+        var publishConnection = await factory.CreateConnectionAsync(cancellationToken);
+        var consumeConnection = await factory.CreateConnectionAsync(cancellationToken);
         // No limiter of outstanding confirms in the client (the constructor's default): in the pipelined rounds only
         // the publishers' windows bound them.
-        await using var publishChannel = await publishConnection.CreateChannelAsync(
+        var publishChannel = await publishConnection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
-        await using var consumeChannel = await consumeConnection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await publishChannel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        var consumeChannel = await consumeConnection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var baseline = new RawRabbitMqBaseline(
+            publishConnection, consumeConnection, publishChannel, consumeChannel, queue, body, properties, messages, publishers, prefetch, time);
         try
         {
+            await publishChannel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
             await publishChannel.QueuePurgeAsync(queue, cancellationToken);
             await consumeChannel.BasicQosAsync(0, prefetch, global: false, cancellationToken);
             properties.Persistent = true;
-            async Task<(double Seconds, double CpuMsPerMessage, MachineLoad? Machine)> MeasureAsync(int inFlight)
-            {
-                var cpu = Environment.CpuUsage.TotalTime;
-                var machine = MachineLoadProbe.Start(time);
-                var rounds = new List<double>(Rounds);
-                for (var round = 0; round < Rounds; round++)
-                {
-                    rounds.Add(await RoundAsync(publishChannel, consumeChannel, queue, body, properties, messages, publishers, inFlight, time, cancellationToken));
-                }
-
-                var load = machine.Stop();
-                cpu = Environment.CpuUsage.TotalTime - cpu;
-                return (rounds.Order().ElementAt(Rounds / 2), cpu.TotalMilliseconds / (Rounds * Math.Max(1, messages)), load);
-            }
-
-            var oneInFlight = await MeasureAsync(1);
-            var pipelined = await MeasureAsync(window);
-            return new RawRabbitMqResult(messages, body.Length, publishers, prefetch, oneInFlight.Seconds)
-            {
-                CpuMsPerMessage = Math.Round(oneInFlight.CpuMsPerMessage, 3),
-                Machine = oneInFlight.Machine,
-                PipelinedWindow = window,
-                PipelinedSeconds = Math.Round(pipelined.Seconds, 6),
-                PipelinedCpuMsPerMessage = Math.Round(pipelined.CpuMsPerMessage, 3),
-                PipelinedMachine = pipelined.Machine,
-            };
+            return baseline;
         }
-        finally
+        catch
         {
-            await publishChannel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
+            await baseline.DisposeAsync();
+            throw;
         }
     }
 
-    private static async Task<double> RoundAsync(
+    /// <summary>One round with one publish in flight per publisher; its seconds.</summary>
+    public async Task<double> RoundAsync(CancellationToken cancellationToken)
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
+        var machine = MachineLoadProbe.Start(_time);
+        var seconds = await TimedRoundAsync(1, cancellationToken);
+        _rounds.Add((seconds, Environment.CpuUsage.TotalTime - cpu, machine.Stop()));
+        return seconds;
+    }
+
+    /// <summary>The one-in-flight rounds run so far, and <see cref="PipelinedRounds"/> pipelined rounds run now.</summary>
+    public async Task<RawRabbitMqResult> ResultAsync(int window, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        if (_rounds.Count == 0)
+        {
+            throw new InvalidOperationException("No round with one publish in flight was run.");
+        }
+
+        var cpu = Environment.CpuUsage.TotalTime;
+        var machine = MachineLoadProbe.Start(_time);
+        var pipelined = new List<double>(PipelinedRounds);
+        for (var round = 0; round < PipelinedRounds; round++)
+        {
+            pipelined.Add(await TimedRoundAsync(window, cancellationToken));
+        }
+
+        var pipelinedLoad = machine.Stop();
+        cpu = Environment.CpuUsage.TotalTime - cpu;
+        var perMessage = Math.Max(1, _messages);
+        return new RawRabbitMqResult(_messages, _body.Length, _publishers, _prefetch, Median(_rounds.Select(r => r.Seconds)))
+        {
+            CpuMsPerMessage = Math.Round(_rounds.Sum(r => r.Cpu.TotalMilliseconds) / (_rounds.Count * perMessage), 3),
+            Machine = MachineLoad.Combine(_rounds.Select(r => r.Load)),
+            RoundsPerSecond = RoundsPerSecond,
+            PipelinedWindow = window,
+            PipelinedSeconds = Math.Round(Median(pipelined), 6),
+            PipelinedCpuMsPerMessage = Math.Round(cpu.TotalMilliseconds / (PipelinedRounds * perMessage), 3),
+            PipelinedMachine = pipelinedLoad,
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _publishChannel.QueueDeleteAsync(_queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
+        }
+        finally
+        {
+            await _publishChannel.DisposeAsync();
+            await _consumeChannel.DisposeAsync();
+            await _publishConnection.DisposeAsync();
+            await _consumeConnection.DisposeAsync();
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private Task<double> TimedRoundAsync(int window, CancellationToken cancellationToken) =>
+        MeasureRoundAsync(_publishChannel, _consumeChannel, _queue, _body, _properties, _messages, _publishers, window, _time, cancellationToken);
+
+    private static async Task<double> MeasureRoundAsync(
         IChannel publishChannel,
         IChannel consumeChannel,
         string queue,

@@ -100,4 +100,19 @@ public sealed class MachineLoadTests
         Assert.NotNull(jiffies);
         Assert.InRange(jiffies.Value.Busy, 1, jiffies.Value.Total);
     }
+
+    [Fact]
+    public void Combine_PhasesOfDifferentLengths_WeighsEachByItsSeconds()
+    {
+        var combined = MachineLoad.Combine([new MachineLoad(1, 2.0, 1.0, 1.0, 2), new MachineLoad(3, 1.0, 0.5, 0.5, 2)]);
+
+        Assert.Equal(new MachineLoad(4, 1.25, 0.625, 0.625, 2), combined);
+    }
+
+    [Fact]
+    public void Combine_OnePhaseUnknown_IsUnknown()
+    {
+        Assert.Null(MachineLoad.Combine([new MachineLoad(1, 2.0, 1.0, 1.0, 2), null]));
+        Assert.Null(MachineLoad.Combine([]));
+    }
 }
