@@ -8,8 +8,11 @@ namespace OutageAlerts.Host.Benchmarking;
 /// <summary>A bare Kestrel server on loopback addresses with ephemeral ports, for the harness's feeds and receivers.</summary>
 internal sealed class LoopbackServer : IAsyncDisposable
 {
-    /// <summary>The name the harness's servers report their requests' spans, metrics and diagnostics under.</summary>
-    internal const string TelemetryName = "OutageAlerts.Bench.Loopback";
+    /// <summary>
+    /// The name the harness's servers report their requests' spans, metrics and diagnostics under: outside every name the
+    /// service's telemetry listens to (<c>OutageAlerts.*</c> among them).
+    /// </summary>
+    internal const string TelemetryName = "BenchHarness.Loopback";
 
     private readonly WebApplication _app;
 
