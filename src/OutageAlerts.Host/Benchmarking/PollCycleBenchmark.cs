@@ -34,7 +34,7 @@ internal static class PollCycleBenchmark
     /// <summary>Quartz's default thread pool: how many feeds the service polls at once.</summary>
     public const int Parallelism = 10;
 
-    public const int Rounds = 3;
+    public const int Rounds = 5;
 
     public static async Task<PollCycleResult> RunAsync(
         IReadOnlyList<PolledFeed> feeds,
