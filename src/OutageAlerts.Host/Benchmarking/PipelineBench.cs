@@ -49,6 +49,9 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
     /// </summary>
     public const int WarmUpAlerts = 100;
 
+    /// <summary>The pause before each raw round of the throughput phase, after the service's burst before it.</summary>
+    public static readonly TimeSpan RawRoundSettle = TimeSpan.FromSeconds(1);
+
     /// <summary>Bursts of the throughput phase; the one with the median rate is reported, as for the raw baseline.</summary>
     public const int ThroughputRounds = 5;
 
@@ -250,6 +253,9 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
         var rounds = new List<BurstRound>(ThroughputRounds);
         for (var round = 0; round < ThroughputRounds; round++)
         {
+            // What the last burst left behind (the writer's last commits and checkpoint, the broker writing and deleting
+            // its messages) settles first, so that the raw round neither competes with it nor gains from it.
+            await Task.Delay(RawRoundSettle, time, cancellationToken);
             var rawSeconds = await rawBaseline.RoundAsync(cancellationToken);
             Report($"raw RabbitMQ: round {round + 1}: {options.Alerts / rawSeconds:0} messages/s");
             Report($"throughput: {options.Alerts} alerts at once over {options.AlertFeeds} feeds, round {round + 1} of {ThroughputRounds}");
