@@ -13,9 +13,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class FeedsServiceCollectionExtensions
 {
-    private const string AcceptHeader =
-        "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, " +
-        "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
 
     private static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);
 
@@ -36,13 +33,11 @@ public static class FeedsServiceCollectionExtensions
         services.TryAddSingleton<IFeedFetcher, FeedFetcher>();
         services.TryAddSingleton<FeedChecker>();
 
-        services.AddHttpClient(FeedFetcher.HttpClientName, (provider, client) =>
+        services.AddHttpClient(FeedFetcher.HttpClientName, client =>
             {
-                var options = provider.GetRequiredService<IOptions<FeedsOptions>>().Value;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
-                client.DefaultRequestHeaders.Accept.ParseAdd(AcceptHeader);
-
-                // The resilience pipeline and the fetcher own every timeout.
+                // The resilience pipeline and the fetcher own every timeout. The fetcher sets User-Agent and Accept on
+                // each request: this runs for every client the factory hands out, one per fetch, and parsing the two
+                // headers into the client's defaults each time was 7 % of the fetch path's processor time (issue 10).
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             // The poller logs failed fetches with their feed, and each request is a span; the factory's logging handlers

@@ -71,7 +71,7 @@ internal sealed class WebhookSender(
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        request.Headers.UserAgent.ParseAdd(UserAgent);
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         try
         {
             using var client = httpClients.CreateClient(HttpClientName);

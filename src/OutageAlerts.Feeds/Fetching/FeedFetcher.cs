@@ -20,6 +20,11 @@ public sealed partial class FeedFetcher(
     /// <summary>The named HttpClient registered by <c>AddFeeds</c>.</summary>
     public const string HttpClientName = "feeds";
 
+    /// <summary>The formats asked for, feeds first.</summary>
+    internal const string AcceptHeader =
+        "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, " +
+        "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
+
     private const int ReadBufferBytes = 81920;
 
     private readonly FeedsOptions _options = options.Value;
@@ -68,6 +73,9 @@ public sealed partial class FeedFetcher(
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, request.Url);
+            // As they are: the User-Agent was validated at start (FeedsOptionsValidator), the Accept list is ours.
+            message.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+            message.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
             AddValidators(message, request);
             var client = httpClientFactory.CreateClient(HttpClientName);
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);

@@ -61,6 +61,24 @@ public sealed class FeedFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchAsync_TwoRequests_EachSendsUserAgentAndFeedFormatsOnce()
+    {
+        // Regression (issue 10): the headers moved from the client's defaults, set for every client the factory made,
+        // to each request; a client reused, or both in place, must not send them twice.
+        var fetcher = CreateFetcher();
+
+        await fetcher.FetchAsync(new FetchRequest(_server.Url("/feed")), CancellationToken.None);
+        await fetcher.FetchAsync(new FetchRequest(_server.Url("/feed")), CancellationToken.None);
+
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.All(_server.Requests, r =>
+        {
+            Assert.Equal(FeedsOptions.DefaultUserAgent, r.UserAgent);
+            Assert.Equal(FeedFetcher.AcceptHeader, r.Accept);
+        });
+    }
+
+    [Fact]
     public async Task FetchAsync_410_ReturnsGone()
     {
         var result = await CreateFetcher().FetchAsync(new FetchRequest(_server.Url("/gone")), CancellationToken.None);

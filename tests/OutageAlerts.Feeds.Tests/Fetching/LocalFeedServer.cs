@@ -37,7 +37,8 @@ internal sealed class LocalFeedServer : IAsyncDisposable
                 context.Request.Path.Value ?? string.Empty,
                 context.Request.Headers.IfNoneMatch.ToString(),
                 context.Request.Headers.IfModifiedSince.ToString(),
-                context.Request.Headers.UserAgent.ToString()));
+                context.Request.Headers.UserAgent.ToString(),
+                context.Request.Headers.Accept.ToString()));
             await next(context);
         });
         mapRoutes(app);
@@ -54,4 +55,4 @@ internal sealed class LocalFeedServer : IAsyncDisposable
     }
 }
 
-internal sealed record HttpRequestSnapshot(string Path, string IfNoneMatch, string IfModifiedSince, string UserAgent);
+internal sealed record HttpRequestSnapshot(string Path, string IfNoneMatch, string IfModifiedSince, string UserAgent, string Accept);
