@@ -143,15 +143,18 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
             });
             using var stages = new StageTimings(time);
             await app.StartAsync(cancellationToken);
+            PipelineBenchResult result;
             try
             {
-                return await MeasureAsync(app, address, messaging, broker, alertFeeds, pollFeeds, receiver, stages, cancellationToken);
+                result = await MeasureAsync(app, address, messaging, broker, alertFeeds, pollFeeds, receiver, stages, cancellationToken);
             }
             finally
             {
                 using var stop = new CancellationTokenSource(StopTimeout, time);
                 await app.StopAsync(stop.Token);
             }
+
+            return await WithServiceAloneAsync(result, settings, alertFeeds, pollFeeds, receiver, cancellationToken);
         }
         finally
         {
@@ -165,6 +168,36 @@ public sealed class PipelineBench(PipelineBenchOptions options, TimeProvider tim
                 // A file still open on a slow shutdown; the temp folder is cleaned by the system eventually.
             }
         }
+    }
+
+    /// <summary>
+    /// Last, with the measured service stopped: its queues and store are then the restarted process's alone. Only on
+    /// SQLite: Quartz's clustered store on PostgreSQL keeps the stopped service's triggers, an hour out for the poll feeds.
+    /// </summary>
+    private async Task<PipelineBenchResult> WithServiceAloneAsync(
+        PipelineBenchResult result,
+        Dictionary<string, string?> settings,
+        AlertFeedServer alertFeeds,
+        PollFeedServer pollFeeds,
+        WebhookReceiver receiver,
+        CancellationToken cancellationToken)
+    {
+        if (!options.ServiceAlone || options.Store != BenchStore.Sqlite)
+        {
+            return result;
+        }
+
+        Report($"service alone: outage-alerts run on this run's store, {alertFeeds.Count + pollFeeds.Count} feeds, one new report");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var next = Interlocked.Add(ref _nextItem, OpenIncidentsProbe.ProbeStride);
+        var probe = BenchItems.Strike(_run, next, time.GetUtcNow()) with { Published = time.GetUtcNow() };
+        var (alone, problem) = await ServiceAloneProbe.RunAsync(
+            settings, OwnedKeys, alertFeeds, pollFeeds, receiver, probe, options.OpenIncidents, time, Report, cancellationToken);
+        return result with
+        {
+            ServiceAlone = alone,
+            Problems = problem is null ? result.Problems : [.. result.Problems, problem],
+        };
     }
 
     private async Task<PipelineBenchResult> MeasureAsync(

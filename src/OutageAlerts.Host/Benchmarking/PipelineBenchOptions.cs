@@ -51,6 +51,12 @@ public sealed record PipelineBenchOptions
     /// </summary>
     public int OpenIncidents { get; init; } = DefaultOpenIncidents;
 
+    /// <summary>
+    /// Whether the run ends by restarting the service alone in a process of its own on the run's store and reading its
+    /// resident memory (<see cref="ServiceAloneSummary"/>); SQLite store only.
+    /// </summary>
+    public bool ServiceAlone { get; init; } = true;
+
     /// <summary>Where the measured service keeps its state.</summary>
     public BenchStore Store { get; init; } = BenchStore.Sqlite;
 

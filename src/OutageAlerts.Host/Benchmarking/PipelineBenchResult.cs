@@ -38,6 +38,12 @@ public sealed record PipelineBenchResult
     /// <summary>The open incidents the store held when memory was read, and the reports correlated against them; null with <c>--open-incidents 0</c>.</summary>
     public OpenIncidentsSummary? OpenIncidents { get; init; }
 
+    /// <summary>
+    /// <see cref="RssMb"/> without the harness: the service restarted alone on the same store and feeds (see
+    /// <see cref="ServiceAloneProbe"/>); null with <c>--service-alone false</c> or <c>--store postgres</c>.
+    /// </summary>
+    public ServiceAloneSummary? ServiceAlone { get; init; }
+
     public required ThroughputSummary Throughput { get; init; }
 
     public required WarmUpSummary WarmUp { get; init; }
@@ -111,6 +117,10 @@ public sealed record PipelineBenchResult
         }
 
         output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB (managed heap {Memory.ManagedHeapMb:0.0} MB, GC committed {Memory.GcCommittedMb:0.0} MB, {(Memory.ServerGc ? "server" : "workstation")} GC, {Memory.GcLatencyMode})"));
+        if (ServiceAlone is { } alone)
+        {
+            output.WriteLine(string.Create(c, $"resident memory of the service alone (outage-alerts run on this run's store, {alone.Feeds} feeds, {alone.FeedsPolled} of them polled, one new report {(alone.ProbeDelivered ? "delivered" : "NOT delivered")}): {alone.RssMb:0.0} MB, peak {alone.PeakRssMb:0.0} MB, after {alone.ReadySeconds:0.0} s"));
+        }
         output.WriteLine();
         output.WriteLine(string.Create(c, $"{"SPANS (throughput phase)",-60} {"COUNT",7} {"MEAN ms",9} {"P99 ms",9} {"TOTAL s",9}"));
         foreach (var (name, stage) in Stages.Throughput)

@@ -61,11 +61,17 @@ internal static class BenchCommand
             DefaultValueFactory = _ => BenchStore.Sqlite,
         };
 
+        var serviceAlone = new Option<bool>("--service-alone")
+        {
+            Description = "End by restarting the service alone (outage-alerts run) on the run's store and feeds and reading its resident memory; sqlite store only. --service-alone false skips it.",
+            DefaultValueFactory = _ => true,
+        };
+
         var pipeline = new Command(
             "pipeline",
             "Run the real pipeline over RabbitMQ against local feeds and a local webhook receiver, with raw RabbitMQ.Client and HttpClient baselines measured in the same run.")
         {
-            json, alerts, rate, duration, feeds, alertFeeds, warmUpRounds, openIncidents, store,
+            json, alerts, rate, duration, feeds, alertFeeds, warmUpRounds, openIncidents, store, serviceAlone,
         };
         pipeline.TreatUnmatchedTokensAsErrors = false;
         pipeline.SetAction(async (parse, cancellationToken) =>
@@ -80,6 +86,7 @@ internal static class BenchCommand
                 MaxWarmUpRounds = parse.GetValue(warmUpRounds),
                 OpenIncidents = parse.GetValue(openIncidents),
                 Store = parse.GetValue(store),
+                ServiceAlone = parse.GetValue(serviceAlone),
             };
             if (options.Problems() is { Count: > 0 } problems)
             {

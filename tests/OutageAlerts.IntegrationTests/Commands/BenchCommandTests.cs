@@ -65,6 +65,17 @@ public sealed class BenchCommandTests
         Assert.Equal(OpenIncidentsProbe.Probes, open.GetProperty("probesDelivered").GetInt32());
         Assert.All(open.GetProperty("probeFetchToWebhookMs").EnumerateArray(), ms => Assert.True(ms.GetDouble() > 0));
         Assert.Equal(OpenIncidentsProbe.Probes, open.GetProperty("probeFetchToWebhookMs").GetArrayLength());
+
+        // The service restarted alone on the run's store: every feed polled, a new report correlated against the
+        // open incidents and delivered, its own process's memory read.
+        var alone = root.GetProperty("serviceAlone");
+        Assert.Equal(48, alone.GetProperty("feeds").GetInt32());
+        Assert.Equal(40, alone.GetProperty("feedsPolled").GetInt32());
+        Assert.Equal(300, alone.GetProperty("openIncidentsSeeded").GetInt32());
+        Assert.True(alone.GetProperty("probeDelivered").GetBoolean(), alone.ToString());
+        var aloneRss = Positive(alone, "rssMb");
+        Assert.True(Positive(alone, "peakRssMb") >= aloneRss, alone.ToString());
+        Positive(alone, "readySeconds");
         var throughput = root.GetProperty("throughput");
         Assert.Equal(40, throughput.GetProperty("delivered").GetInt32());
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
@@ -176,6 +187,8 @@ public sealed class BenchCommandTests
         Assert.True(!writer.TryGetProperty("walKb", out var wal) || wal.ValueKind == JsonValueKind.Null, writer.ToString());
         Assert.Equal(50, root.GetProperty("openIncidents").GetProperty("seeded").GetInt32());
         Assert.Equal(OpenIncidentsProbe.Probes, root.GetProperty("openIncidents").GetProperty("probesDelivered").GetInt32());
+        // Quartz's clustered store keeps the stopped service's triggers: no restart alone on PostgreSQL.
+        Assert.True(!root.TryGetProperty("serviceAlone", out var alone) || alone.ValueKind == JsonValueKind.Null, alone.ToString());
         Assert.True(root.GetProperty("complete").GetBoolean());
         var database = System.Text.RegularExpressions.Regex.Match(stderr, "temporary PostgreSQL database (outage_alerts_bench_[0-9a-f]+)");
         Assert.True(database.Success, stderr);

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OutageAlerts.Host.Benchmarking;
+
+/// <summary>The service restarted in a process of its own on the store the measured service left, and its resident memory.</summary>
+/// <param name="Feeds">Feeds configured: the measured service's, alert feeds and poll-cycle feeds alike.</param>
+/// <param name="FeedsPolled">Poll-cycle feeds it had fetched when memory was read (all of them, unless it fell behind).</param>
+/// <param name="OpenIncidentsSeeded">Incidents the harness seeded into the store before (the phases' own incidents are there too).</param>
+/// <param name="ProbeDelivered">Whether the strike report released after its start reached the webhook receiver: that report
+/// had every open incident as a candidate, so their facts were read, as after any restart.</param>
+/// <param name="ReadySeconds">From starting the process to the moment memory was read.</param>
+/// <param name="RssMb">Resident memory of the service's process then.</param>
+/// <param name="PeakRssMb">The most that process had resident at any moment until then.</param>
+public sealed record ServiceAloneSummary(
+    int Feeds, int FeedsPolled, int OpenIncidentsSeeded, bool ProbeDelivered, double ReadySeconds, double RssMb, double PeakRssMb);
+
+/// <summary>
+/// <c>rssMb</c> is the harness's whole process: besides the service, the feed servers, the webhook receiver, the raw
+/// baselines' clients and what they keep. This runs <c>outage-alerts run</c> alone, with the measured service's
+/// configuration on its store (1,000 feeds' validators, the seeded open incidents, the phases' incidents), lets it poll
+/// every feed once and correlate one new report against every open incident, and reads its resident memory: what a
+/// deployment with that many feeds and incidents needs (issue 10).
+/// </summary>
+internal static class ServiceAloneProbe
+{
+    /// <summary>Long enough for a cold start, the first poll of every feed and one correlation against 100,000 incidents.</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// An environment with no settings file of its own, so the process reads <c>appsettings.json</c> (no feeds, no
+    /// subscriptions, DESIGN.md) and what the harness sets, nothing an operator's environment file would add.
+    /// </summary>
+    public const string EnvironmentName = "BenchServiceAlone";
+
+    private const double MiB = 1024 * 1024;
+    private const int StderrTailLines = 20;
+    private static readonly TimeSpan PollFeedsCheck = TimeSpan.FromMilliseconds(100);
+
+    public static async Task<(ServiceAloneSummary? Summary, string? Problem)> RunAsync(
+        IReadOnlyDictionary<string, string?> settings,
+        IReadOnlyCollection<string> ownedKeys,
+        AlertFeedServer alertFeeds,
+        PollFeedServer pollFeeds,
+        WebhookReceiver receiver,
+        BenchItem probe,
+        int openIncidentsSeeded,
+        TimeProvider time,
+        Action<string> report,
+        CancellationToken cancellationToken)
+    {
+        var start = StartInfo(typeof(ServiceAloneProbe).Assembly.Location);
+        var environment = start.Environment;
+        foreach (var name in environment.Keys.ToList())
+        {
+            var key = name.Replace("__", ":", StringComparison.Ordinal);
+            if (IsOwned(key, ownedKeys) || key.Equals("ASPNETCORE_URLS", StringComparison.OrdinalIgnoreCase))
+            {
+                environment.Remove(name);
+            }
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        environment["DOTNET_ENVIRONMENT"] = EnvironmentName;
+        environment["ASPNETCORE_ENVIRONMENT"] = EnvironmentName;
+
+        var tail = new Queue<string>();
+        var pollRequestsBefore = pollFeeds.Requests;
+        var started = time.GetTimestamp();
+        using var process = Process.Start(start) ?? throw new PipelineBenchException($"could not start {start.FileName}");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (tail)
+            {
+                tail.Enqueue(e.Data);
+                if (tail.Count > StderrTailLines)
+                {
+                    tail.Dequeue();
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            alertFeeds.Release([probe], AlertFeedGroup.Burst);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ReadyTimeout);
+            var delivered = false;
+            var waitForProbe = receiver.WaitForAsync([probe.Id], ReadyTimeout, timeout.Token);
+            try
+            {
+                while (pollFeeds.Requests - pollRequestsBefore < pollFeeds.Count && !process.HasExited)
+                {
+                    await Task.Delay(PollFeedsCheck, time, timeout.Token);
+                }
+
+                if (process.HasExited)
+                {
+                    await timeout.CancelAsync();
+                }
+
+                delivered = await waitForProbe == 1;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not ready in time, or gone: the figures or the problem say how far it got.
+            }
+
+            if (process.HasExited)
+            {
+                return (null, $"service alone: the process exited with code {process.ExitCode} before it was ready; its last lines: {Tail(tail)}");
+            }
+
+            process.Refresh();
+            var summary = new ServiceAloneSummary(
+                Feeds: alertFeeds.Count + pollFeeds.Count,
+                FeedsPolled: (int)Math.Min(pollFeeds.Count, pollFeeds.Requests - pollRequestsBefore),
+                OpenIncidentsSeeded: openIncidentsSeeded,
+                ProbeDelivered: delivered,
+                ReadySeconds: Math.Round(time.GetElapsedTime(started).TotalSeconds, 2),
+                RssMb: Math.Round(process.WorkingSet64 / MiB, 1),
+                PeakRssMb: Math.Round(process.PeakWorkingSet64 / MiB, 1));
+            report(string.Create(CultureInfo.InvariantCulture, $"service alone: {summary.RssMb:0.0} MB resident (peak {summary.PeakRssMb:0.0} MB) after {summary.ReadySeconds:0.0} s"));
+            var problem = !delivered
+                ? $"service alone: the new report never reached the webhook within {ReadyTimeout.TotalSeconds:0} s; its last lines: {Tail(tail)}"
+                : summary.FeedsPolled < pollFeeds.Count
+                    ? $"service alone: only {summary.FeedsPolled} of {pollFeeds.Count} feeds were polled before memory was read"
+                    : null;
+            return (summary, problem);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                // Its store is the run's temporary one, deleted next; nothing it would finish on a graceful stop is kept.
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The same program as this one: through the muxer when this process runs under it (<c>dotnet outage-alerts.dll</c>,
+    /// and test hosts), otherwise the application host it was started as.
+    /// </summary>
+    internal static ProcessStartInfo StartInfo(string assemblyPath)
+    {
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        var underMuxer = Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(underMuxer ? processPath : Path.ChangeExtension(assemblyPath, OperatingSystem.IsWindows() ? ".exe" : null))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (underMuxer)
+        {
+            start.ArgumentList.Add(assemblyPath);
+        }
+
+        start.ArgumentList.Add("run");
+        return start;
+    }
+
+    private static bool IsOwned(string key, IReadOnlyCollection<string> ownedKeys) =>
+        ownedKeys.Any(k => key.Equals(k, StringComparison.OrdinalIgnoreCase) || key.StartsWith(k + ":", StringComparison.OrdinalIgnoreCase));
+
+    private static string Tail(Queue<string> tail)
+    {
+        lock (tail)
+        {
+            return tail.Count == 0 ? "(none)" : string.Join(" | ", tail);
+        }
+    }
+}
