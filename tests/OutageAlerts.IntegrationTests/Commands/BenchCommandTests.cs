@@ -76,6 +76,8 @@ public sealed class BenchCommandTests
         var aloneRss = Positive(alone, "rssMb");
         Assert.True(Positive(alone, "peakRssMb") >= aloneRss, alone.ToString());
         Positive(alone, "readySeconds");
+        Assert.True(Positive(alone, "readyRssMb") <= Positive(alone, "peakRssMb"), alone.ToString());
+        Assert.Equal(ServiceAloneProbe.Settle.TotalSeconds, Positive(alone, "settleSeconds"));
         var throughput = root.GetProperty("throughput");
         Assert.Equal(40, throughput.GetProperty("delivered").GetInt32());
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
