@@ -7,9 +7,13 @@ namespace OutageAlerts.Incidents.Correlation;
 /// What correlation keeps of one report: enough to match later reports against it and to rebuild the incident's
 /// state from its reports alone (stored as JSON with the report).
 /// </summary>
-internal sealed record ReportFacts
+internal sealed record ReportFacts : IJsonOnDeserialized
 {
+    private string _headline = "";
+
     public required string ItemKey { get; init; }
+
+    [JsonConverter(typeof(SharedTextConverter))]
     public required string Feed { get; init; }
     public required string ItemId { get; init; }
     public string? Title { get; init; }
@@ -22,10 +26,18 @@ internal sealed record ReportFacts
     public bool HasPublished { get; init; }
     public required DateTimeOffset FetchedAt { get; init; }
 
+    [JsonConverter(typeof(SharedTextConverter))]
     public string? Country { get; init; }
+
+    [JsonConverter(typeof(SharedTextConverter))]
     public string? Region { get; init; }
+
+    [JsonConverter(typeof(SharedTextListConverter))]
     public IReadOnlyList<string> Regions { get; init; } = [];
+
     public AlertArea? Place { get; init; }
+
+    [JsonConverter(typeof(SharedTextListConverter))]
     public IReadOnlyList<string> Targets { get; init; } = [];
     public int? Killed { get; init; }
     public int? Injured { get; init; }
@@ -33,9 +45,15 @@ internal sealed record ReportFacts
     public Severity Severity { get; init; }
     public Urgency Urgency { get; init; }
     public Certainty Certainty { get; init; }
+
+    [JsonConverter(typeof(SharedTextConverter))]
     public string? Language { get; init; }
+
+    [JsonConverter(typeof(SharedTextListConverter))]
     public IReadOnlyList<string> Reasons { get; init; } = [];
-    public string Headline { get; init; } = "";
+
+    public string Headline { get => _headline; init => _headline = value; }
+
     public string Description { get; init; } = "";
     [JsonConverter(typeof(SharedKeyListConverter))]
     public IReadOnlyList<string> NameKeys { get; init; } = [];
@@ -81,6 +99,15 @@ internal sealed record ReportFacts
             ProperNameKeys = keys.ProperNames,
             ContentKeys = keys.Content,
         };
+    }
+
+    /// <summary>Most headlines are the report's title as it is: read back from the store, one instance serves both.</summary>
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        if (Title is { } title && string.Equals(_headline, title, StringComparison.Ordinal))
+        {
+            _headline = title;
+        }
     }
 
     /// <summary>Orders reports as they were written; the fetch time and key break ties deterministically.</summary>
