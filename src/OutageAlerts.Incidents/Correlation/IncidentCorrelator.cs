@@ -187,7 +187,9 @@ internal sealed partial class IncidentCorrelator(
             LogMatched(facts.ItemKey, incident.Id, explained);
         }
 
-        return await JoinIncidentAsync(session, incident, [.. match.Reports, facts], pending, now, o, trace);
+        // The candidates' reports may be the cache's copies for matching; the alert is made of the whole facts.
+        var reports = await session.LoadReportsAsync([incident.Id]);
+        return await JoinIncidentAsync(session, incident, [.. reports.GetValueOrDefault(incident.Id) ?? [], facts], pending, now, o, trace);
     }
 
     private static IncidentCandidate? BestMatch(ReportFacts facts, IReadOnlyList<IncidentCandidate> candidates, IncidentOptions o)

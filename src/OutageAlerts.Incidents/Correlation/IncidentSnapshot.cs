@@ -40,6 +40,11 @@ internal sealed record IncidentSnapshot
             throw new ArgumentException("An incident has at least one report.", nameof(reports));
         }
 
+        if (ordered.Find(r => r.ForMatchingOnly) is { } partial)
+        {
+            throw new ArgumentException($"Report {partial.ItemKey} is the correlator's cached copy for matching, without the texts of an alert.", nameof(reports));
+        }
+
         ordered.Sort(ReportFacts.CompareByPublished);
         var latest = ordered[^1];
         var severity = ordered.Max(r => r.Severity);

@@ -65,6 +65,22 @@ internal sealed record ReportFacts : IJsonOnDeserialized
     [JsonConverter(typeof(SharedKeyListConverter))]
     public IReadOnlyList<string> ContentKeys { get; init; } = [];
 
+    /// <summary>
+    /// True for the copy the correlator's cache keeps (<see cref="ForMatching"/>): it lacks the texts an alert is made
+    /// of, so no alert may be built from it.
+    /// </summary>
+    [JsonIgnore]
+    public bool ForMatchingOnly { get; init; }
+
+    /// <summary>
+    /// What matching reads of the report (keys, places, times, figures), without the title, link, headline,
+    /// description and reasons: the correlator's cache keeps the open incidents' reports this way, and reads the whole
+    /// facts of the one incident a report joins (issue 10: with 10,000 open incidents the texts were most of the cache).
+    /// </summary>
+    public ReportFacts ForMatching() => ForMatchingOnly
+        ? this
+        : this with { Title = null, Url = null, Headline = "", Description = "", Reasons = [], ForMatchingOnly = true };
+
     public static ReportFacts From(ClassifiedReport report)
     {
         var assessment = report.Assessment;

@@ -324,7 +324,7 @@ internal sealed class IncidentSession(
 
                     var parsed = ReadFacts(r, 1);
                     loaded[key] = parsed;
-                    facts.Add(key, parsed);
+                    facts.Add(key, parsed.ForMatching());
                     return true;
                 },
                 cancellationToken);
@@ -363,9 +363,8 @@ internal sealed class IncidentSession(
     }
 
     /// <summary>
-    /// The reports of each incident, in the order they were stored. Facts already deserialised (by this process, for an
-    /// earlier correlation) come from <see cref="ReportFactsCache"/>; only the others are read and parsed: with many
-    /// open incidents, every report was otherwise parsing the JSON of all of them again (issue 10).
+    /// The reports of each incident, whole (texts included, for the alert they make), in the order they were stored.
+    /// Always read from the store: the correlator's cache keeps only what matching reads (<see cref="ReportFacts.ForMatching"/>).
     /// </summary>
     public async Task<Dictionary<string, List<ReportFacts>>> LoadReportsAsync(IReadOnlyCollection<string> incidentIds)
     {
@@ -379,7 +378,7 @@ internal sealed class IncidentSession(
                     ? "SELECT incident_id AS IncidentId, item_key AS ItemKey FROM incident_reports WHERE incident_id = ANY(@chunk) ORDER BY ctid"
                     : "SELECT incident_id AS IncidentId, item_key AS ItemKey FROM incident_reports WHERE incident_id IN @chunk ORDER BY rowid",
                 new { chunk }))).ToList();
-            var loaded = await LoadFactsAsync([.. rows.Select(r => r.ItemKey).Where(k => !facts.TryGet(k, out _))]);
+            var loaded = await LoadFactsAsync([.. rows.Select(r => r.ItemKey).Distinct(StringComparer.Ordinal)]);
             foreach (var row in rows)
             {
                 if (!reports.TryGetValue(row.IncidentId, out var list))
@@ -387,7 +386,7 @@ internal sealed class IncidentSession(
                     reports[row.IncidentId] = list = [];
                 }
 
-                list.Add(loaded.TryGetValue(row.ItemKey, out var fresh) ? fresh : facts.TryGet(row.ItemKey, out var known) ? known : await LoadOneAsync(row.ItemKey));
+                list.Add(loaded.TryGetValue(row.ItemKey, out var whole) ? whole : await LoadOneAsync(row.ItemKey));
             }
         }
 
@@ -408,14 +407,15 @@ internal sealed class IncidentSession(
             {
                 var parsed = JsonSerializer.Deserialize<ReportFacts>(row.Facts, IncidentStore.Json)!;
                 loaded[row.ItemKey] = parsed;
-                facts.Add(row.ItemKey, parsed);
+                facts.Add(row.ItemKey, parsed.ForMatching());
             }
         }
 
         return loaded;
     }
 
-    // Only when the cache dropped a key between the two reads above (it was full and started over).
+    // Only when the cache dropped a key between the two reads of a candidate search (it was full and started over), or
+    // a report's row was not there to read with the others.
     private async Task<ReportFacts> LoadOneAsync(string itemKey) => (await LoadFactsAsync([itemKey]))[itemKey];
 
     public async Task<Alert?> GetVersionAsync(string alertId, int version)

@@ -4,7 +4,8 @@ using OutageAlerts.Incidents.Correlation;
 namespace OutageAlerts.Incidents.Persistence;
 
 /// <summary>
-/// Report facts already parsed from the store, by item key. A report's facts are written once and never change, so
+/// Report facts already parsed from the store, by item key, as matching reads them (<see cref="ReportFacts.ForMatching"/>:
+/// without the texts an alert is made of). A report's facts are written once and never change, so
 /// any process may keep them, whatever other replicas do. Bounded: when full it starts over, so reports of incidents
 /// long closed do not stay forever; the open incidents' reports are read again on the next correlation.
 /// </summary>

@@ -46,6 +46,37 @@ public sealed class IncidentCorrelatorTests
     }
 
     [Fact]
+    public async Task CorrelateAsync_ReportJoinsAnIncidentWhoseReportsAreCachedForMatching_AlertKeepsTheirTexts()
+    {
+        await using var h = await CorrelatorHarness.StartAsync();
+        string[] titles =
+        [
+            "Missile hits apartment block in Kharkiv, three killed",
+            "Kharkiv toll rises to seven after missile strike on Saltivka block",
+            "Kharkiv: eleven dead as rescuers finish at the Saltivka block",
+        ];
+        const string LastSummary = "Rescuers finished clearing the rubble of the nine-storey block in Saltivka, Governor Syniehubov said.";
+
+        // By the third report, the first two reports' facts are in the correlator's cache as matching reads them.
+        await h.ReceiveAsync(Reports.Make(
+            "c1", titles[0], "A missile struck a nine-storey building in the Saltivka district of Kharkiv before dawn, Governor Syniehubov said.",
+            T0, "wire", killed: 3, injured: 8, place: Reports.KharkivCity));
+        await h.ReceiveAsync(Reports.Make(
+            "c2", titles[1], "Rescuers are still searching the rubble of the Saltivka building in Kharkiv, Governor Syniehubov said.",
+            T0.AddHours(3), "agency", killed: 7, injured: 15, place: Reports.KharkivCity));
+        var third = await h.ReceiveAsync(Reports.Make(
+            "c3", titles[2], LastSummary, T0.AddHours(9), "desk", severity: Severity.Extreme, killed: 11, injured: 21, place: Reports.KharkivCity));
+
+        Assert.Equal(IncidentOutcome.Updated, third.Outcome);
+        var update = h.Published[^1];
+        Assert.Equal(titles, update.Sources.Select(s => s.Title));
+        Assert.Equal(titles[2], update.Headline);
+        Assert.StartsWith(LastSummary, update.Description, StringComparison.Ordinal);
+        Assert.NotEmpty(update.Reasons);
+        Assert.All(update.Reasons, r => Assert.False(string.IsNullOrWhiteSpace(r)));
+    }
+
+    [Fact]
     public async Task CorrelateAsync_TollRevisedDown_UpdateFollowsTheLatestReport()
     {
         await using var h = await CorrelatorHarness.StartAsync();

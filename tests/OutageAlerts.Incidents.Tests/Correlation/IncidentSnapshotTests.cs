@@ -8,6 +8,20 @@ public sealed class IncidentSnapshotTests
     private static readonly DateTimeOffset T0 = Reports.Night;
 
     [Fact]
+    public void Build_AReportCachedForMatchingOnly_ThrowsNamingIt()
+    {
+        var reports = new[]
+        {
+            Facts("a", T0, "wire", killed: 3, injured: 10, targets: ["residential"], Severity.Severe),
+            Facts("b", T0.AddHours(5), "agency", killed: 14, injured: null, targets: ["residential"], Severity.Extreme).ForMatching(),
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => IncidentSnapshot.Build(reports));
+
+        Assert.Contains("Report x:b", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_ReportsInAnyOrder_FiguresFollowTheLatestPublishedIncludingRevisionsDown()
     {
         var reports = new[]
