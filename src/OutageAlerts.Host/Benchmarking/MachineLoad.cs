@@ -17,7 +17,12 @@ public sealed record MachineLoad(double Seconds, double MachineBusyCores, double
     /// <summary>Linux reports /proc/stat in USER_HZ ticks, 100 a second on every architecture .NET runs on.</summary>
     public const double UserHz = 100;
 
-    /// <summary>Phases measured apart as one: their busy cores weighted by their seconds; null when any is unknown.</summary>
+    /// <summary>
+    /// Phases measured apart as one: their busy cores weighted by their seconds; null when any is unknown. The rest is
+    /// the combined machine less the combined process, as in each phase: weighting each phase's rest instead counted a
+    /// phase where the process outran the machine's ticks (a rest clamped at 0) as less busy than it was, and the
+    /// three figures then disagreed.
+    /// </summary>
     public static MachineLoad? Combine(IEnumerable<MachineLoad?> phases)
     {
         var all = phases.ToList();
@@ -29,8 +34,9 @@ public sealed record MachineLoad(double Seconds, double MachineBusyCores, double
         var seconds = all.Sum(p => p!.Seconds);
         double Weighted(Func<MachineLoad, double> cores) =>
             seconds > 0 ? Math.Round(all.Sum(p => cores(p!) * p!.Seconds) / seconds, 3) : 0;
-        return new MachineLoad(
-            Math.Round(seconds, 3), Weighted(p => p.MachineBusyCores), Weighted(p => p.ProcessCores), Weighted(p => p.OtherCores), all[0]!.Processors);
+        var machine = Weighted(p => p.MachineBusyCores);
+        var process = Weighted(p => p.ProcessCores);
+        return new MachineLoad(Math.Round(seconds, 3), machine, process, Math.Round(Math.Max(0, machine - process), 3), all[0]!.Processors);
     }
 
     /// <returns>Null when either reading of the machine's counters is missing (not Linux) or no time passed.</returns>

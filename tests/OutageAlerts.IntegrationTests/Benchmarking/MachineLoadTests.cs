@@ -110,6 +110,15 @@ public sealed class MachineLoadTests
     }
 
     [Fact]
+    public void Combine_APhaseWhereTheProcessOutranTheMachinesTicks_RestIsStillMachineLessProcess()
+    {
+        // The first phase's rest was clamped at 0: /proc/stat's ticks and the process's own time are read apart.
+        var combined = MachineLoad.Combine([new MachineLoad(1, 0.5, 0.7, 0, 2), new MachineLoad(1, 1.5, 0.5, 1.0, 2)]);
+
+        Assert.Equal(new MachineLoad(2, 1.0, 0.6, 0.4, 2), combined);
+    }
+
+    [Fact]
     public void Combine_OnePhaseUnknown_IsUnknown()
     {
         Assert.Null(MachineLoad.Combine([new MachineLoad(1, 2.0, 1.0, 1.0, 2), null]));
