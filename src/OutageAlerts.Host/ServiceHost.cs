@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OutageAlerts.Delivery;
 using OutageAlerts.Delivery.Admin;
 using OutageAlerts.Delivery.Pull;
+using OutageAlerts.Host.Memory;
 using OutageAlerts.Host.Messaging;
 using OutageAlerts.Host.Telemetry;
 using OutageAlerts.Ingestion;
@@ -47,6 +48,7 @@ public static class ServiceHost
         services.AddMessaging(configuration, roles);
         services.AddOutageAlertsTelemetry(configuration, roles);
         services.AddBacklogMonitoring(configuration, roles);
+        services.AddIdleMemoryTrim(configuration);
         // The broker check is MassTransit's own, registered by AddMessaging under the same tag.
         var health = services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreCheckName, tags: [ReadyTag]);
         if (roles.HasFlag(ServiceRoles.Ingestion))

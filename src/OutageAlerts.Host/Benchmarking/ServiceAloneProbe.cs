@@ -14,6 +14,8 @@ namespace OutageAlerts.Host.Benchmarking;
 /// <param name="SettleSeconds">How long it then ran on, polling its feeds, before <paramref name="RssMb"/> was read.</param>
 /// <param name="RssMb">Resident memory of the service's process at the end: the figure to compare with the goal.</param>
 /// <param name="PeakRssMb">The most that process had resident at any moment until then.</param>
+/// <param name="QuietTrims">How many times it had given back memory once quiet (<c>IdleMemoryTrimmer</c>'s log lines) when
+/// <paramref name="RssMb"/> was read; the figure at ready comes before any.</param>
 public sealed record ServiceAloneSummary(
     int Feeds,
     int FeedsPolled,
@@ -23,7 +25,8 @@ public sealed record ServiceAloneSummary(
     double ReadyRssMb,
     double SettleSeconds,
     double RssMb,
-    double PeakRssMb);
+    double PeakRssMb,
+    int QuietTrims);
 
 /// <summary>
 /// <c>rssMb</c> is the harness's whole process: besides the service, the feed servers, the webhook receiver, the raw
@@ -88,7 +91,14 @@ internal static class ServiceAloneProbe
         var pollRequestsBefore = pollFeeds.Requests;
         var started = time.GetTimestamp();
         using var process = Process.Start(start) ?? throw new PipelineBenchException($"could not start {start.FileName}");
-        process.OutputDataReceived += (_, _) => { };
+        var quietTrims = 0;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains(Memory.IdleMemoryTrimmer.TrimmedLogStart, StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref quietTrims);
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -159,8 +169,9 @@ internal static class ServiceAloneProbe
                 ReadyRssMb: Math.Round(readyRss, 1),
                 SettleSeconds: Settle.TotalSeconds,
                 RssMb: Math.Round(process.WorkingSet64 / MiB, 1),
-                PeakRssMb: Math.Round(process.PeakWorkingSet64 / MiB, 1));
-            report(string.Create(CultureInfo.InvariantCulture, $"service alone: {summary.RssMb:0.0} MB resident (peak {summary.PeakRssMb:0.0} MB)"));
+                PeakRssMb: Math.Round(process.PeakWorkingSet64 / MiB, 1),
+                QuietTrims: Volatile.Read(ref quietTrims));
+            report(string.Create(CultureInfo.InvariantCulture, $"service alone: {summary.RssMb:0.0} MB resident (peak {summary.PeakRssMb:0.0} MB, {summary.QuietTrims} quiet-time trims)"));
             var problem = !delivered
                 ? $"service alone: the new report never reached the webhook within {ReadyTimeout.TotalSeconds:0} s; its last lines: {Tail(tail)}"
                 : summary.FeedsPolled < pollFeeds.Count

@@ -38,6 +38,9 @@ internal static class MetricStreams
     private static readonly double[] LatencyMillisecondsBuckets =
         [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000, 3_600_000];
 
+    // A trim's pause is milliseconds to a fraction of a second; the default buckets start at 5 (seconds).
+    private static readonly double[] PauseSecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
     // Quartz labels its job metrics with the job's and the trigger's names, and there is one job per feed: with 1,000
     // feeds that was 18,000 series and a 9.4 MB /metrics answer every scrape, whose buffer alone kept 11 MB of the
     // process resident (issue 10). Per-feed timing and outcomes are ours (outagealerts.feed.*); Quartz's stay per group.
@@ -52,6 +55,7 @@ internal static class MetricStreams
         {
             "outagealerts.feed.fetch.duration" => new ExplicitBucketHistogramConfiguration { Boundaries = FetchSecondsBuckets, CardinalityLimit = limit },
             "outagealerts.delivery.latency" => new ExplicitBucketHistogramConfiguration { Boundaries = LatencyMillisecondsBuckets, CardinalityLimit = limit },
+            Memory.MemoryTrimMetrics.DurationName => new ExplicitBucketHistogramConfiguration { Boundaries = PauseSecondsBuckets, CardinalityLimit = limit },
             "quartz.job.execution.duration" or "quartz.job.execution.active" => new MetricStreamConfiguration { TagKeys = QuartzJobTags, CardinalityLimit = limit },
             _ => new MetricStreamConfiguration { CardinalityLimit = limit },
         };

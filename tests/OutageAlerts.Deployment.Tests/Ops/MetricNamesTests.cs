@@ -55,6 +55,7 @@ public sealed class MetricNamesTests
                 "outagealerts_delivery_deliveries_total", "outagealerts_delivery_latency_milliseconds_bucket",
                 "outagealerts_classifications_total", "outagealerts_feed_last_success_timestamp_seconds",
                 "outagealerts_delivery_retries_pending", "outagealerts_messaging_error_queue_depth",
+                "outagealerts_memory_trims_total", "outagealerts_memory_trim_released_bytes_total", "outagealerts_memory_trim_duration_seconds_bucket",
             ]),
             scraped.SeriesNames.ToHashSet(StringComparer.Ordinal));
     }

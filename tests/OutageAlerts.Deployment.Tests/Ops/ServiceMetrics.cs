@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OutageAlerts.Host;
+using OutageAlerts.Host.Memory;
 using OutageAlerts.Host.Messaging;
 using OutageAlerts.Host.Telemetry;
 
@@ -53,6 +54,7 @@ internal static class ServiceMetrics
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddOutageAlertsTelemetry(builder.Configuration, ServiceRoles.All);
+        builder.Services.AddSingleton<MemoryTrimMetrics>();
         await using var app = builder.Build();
         app.MapGet("/probe", () => Results.Ok());
         app.MapPrometheusScrapingEndpoint(TelemetryServiceCollectionExtensions.MetricsPath);
@@ -73,6 +75,7 @@ internal static class ServiceMetrics
             }
 
             // The backlog gauges report what their background monitors last read; give them a reading.
+            _ = app.Services.GetRequiredService<MemoryTrimMetrics>();
             var backlog = app.Services.GetRequiredService<BacklogMetrics>();
             backlog.ReportPendingRetries(1);
             backlog.ReportErrorQueueDepths(ErrorQueues.All.ToDictionary(queue => queue, _ => 1L));

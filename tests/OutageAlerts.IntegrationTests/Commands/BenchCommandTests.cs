@@ -78,6 +78,7 @@ public sealed class BenchCommandTests
         Positive(alone, "readySeconds");
         Assert.True(Positive(alone, "readyRssMb") <= Positive(alone, "peakRssMb"), alone.ToString());
         Assert.Equal(ServiceAloneProbe.Settle.TotalSeconds, Positive(alone, "settleSeconds"));
+        Assert.InRange(alone.GetProperty("quietTrims").GetInt32(), 0, 2);
         var throughput = root.GetProperty("throughput");
         Assert.Equal(40, throughput.GetProperty("delivered").GetInt32());
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
