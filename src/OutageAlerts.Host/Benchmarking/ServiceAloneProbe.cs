@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OutageAlerts.Host.Memory;
 
 namespace OutageAlerts.Host.Benchmarking;
 
@@ -84,6 +85,8 @@ internal static class ServiceAloneProbe
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        // The harness logs warnings and worse; the trims' lines are information, and counted below.
+        environment[$"Logging__LogLevel__{typeof(IdleMemoryTrimmer).FullName}"] = nameof(LogLevel.Information);
         environment["DOTNET_ENVIRONMENT"] = EnvironmentName;
         environment["ASPNETCORE_ENVIRONMENT"] = EnvironmentName;
 
@@ -92,19 +95,23 @@ internal static class ServiceAloneProbe
         var started = time.GetTimestamp();
         using var process = Process.Start(start) ?? throw new PipelineBenchException($"could not start {start.FileName}");
         var quietTrims = 0;
-        process.OutputDataReceived += (_, e) =>
+        void CountTrim(string? line)
         {
-            if (e.Data?.Contains(Memory.IdleMemoryTrimmer.TrimmedLogStart, StringComparison.Ordinal) == true)
+            if (line?.Contains(IdleMemoryTrimmer.TrimmedLogStart, StringComparison.Ordinal) == true)
             {
                 Interlocked.Increment(ref quietTrims);
             }
-        };
+        }
+
+        process.OutputDataReceived += (_, e) => CountTrim(e.Data);
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null)
             {
                 return;
             }
+
+            CountTrim(e.Data);
 
             lock (tail)
             {

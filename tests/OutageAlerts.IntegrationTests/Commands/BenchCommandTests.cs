@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OutageAlerts.Delivery;
 using OutageAlerts.Host.Benchmarking;
+using OutageAlerts.Host.Memory;
 using OutageAlerts.IntegrationTests.Infrastructure;
 using OutageAlerts.Testing;
 
@@ -21,7 +22,14 @@ public sealed class BenchCommandTests
 
         var (exit, stdout, stderr) = await Executable.RunAsync(
             ["bench", "pipeline", "--json", "--alerts", "40", "--feeds", "40", "--alert-feeds", "4", "--rate", "20", "--duration", "2s", "--warm-up-rounds", "2", "--open-incidents", "300"],
-            settings: new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = broker.ConnectionString });
+            settings: new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
+                // The service alone inherits these: checked every 2 s, and any spare memory is worth a trim, so it
+                // trims within its 20 s of settling, quiet after its start.
+                [$"{MemoryOptions.SectionName}:CheckInterval"] = "00:00:02",
+                [$"{MemoryOptions.SectionName}:TrimThresholdBytes"] = "0",
+            });
 
         Assert.True(exit == 0, $"exit {exit}\n{stderr}\n{stdout}");
         using var json = JsonDocument.Parse(stdout);
@@ -78,7 +86,8 @@ public sealed class BenchCommandTests
         Positive(alone, "readySeconds");
         Assert.True(Positive(alone, "readyRssMb") <= Positive(alone, "peakRssMb"), alone.ToString());
         Assert.Equal(ServiceAloneProbe.Settle.TotalSeconds, Positive(alone, "settleSeconds"));
-        Assert.InRange(alone.GetProperty("quietTrims").GetInt32(), 0, 2);
+        // At most one a minute; counted from its log, which the harness otherwise keeps at warnings.
+        Assert.InRange(alone.GetProperty("quietTrims").GetInt32(), 1, 2);
         var throughput = root.GetProperty("throughput");
         Assert.Equal(40, throughput.GetProperty("delivered").GetInt32());
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
