@@ -119,7 +119,7 @@ public sealed record PipelineBenchResult
         output.WriteLine(string.Create(c, $"resident memory: {RssMb:0.0} MB (managed heap {Memory.ManagedHeapMb:0.0} MB, GC committed {Memory.GcCommittedMb:0.0} MB, {(Memory.ServerGc ? "server" : "workstation")} GC, {Memory.GcLatencyMode})"));
         if (ServiceAlone is { } alone)
         {
-            output.WriteLine(string.Create(c, $"resident memory of the service alone (outage-alerts run on this run's store, {alone.Feeds} feeds, {alone.FeedsPolled} of them polled, one new report {(alone.ProbeDelivered ? "delivered" : "NOT delivered")}): {alone.RssMb:0.0} MB {alone.SettleSeconds:0} s after it was ready ({alone.ReadyRssMb:0.0} MB then, {alone.ReadySeconds:0.0} s after its start), peak {alone.PeakRssMb:0.0} MB, {alone.QuietTrims} quiet-time trims"));
+            output.WriteLine(string.Create(c, $"resident memory of the service alone (outage-alerts run on this run's store, {alone.Feeds} feeds, {alone.FeedsPolled} of them polled, one new report {(alone.ProbeDelivered ? "delivered" : "NOT delivered")}): {alone.RssMb:0.0} MB {alone.SettleSeconds:0} s after it was ready ({alone.ReadyRssMb:0.0} MB then, {alone.ReadySeconds:0.0} s after its start), peak {alone.PeakRssMb:0.0} MB, {alone.QuietTrims} quiet-time trims (longest pause {alone.QuietTrimMaxPauseMs?.ToString("0.0", c) ?? "-"} ms)"));
         }
         output.WriteLine();
         output.WriteLine(string.Create(c, $"{"SPANS (throughput phase)",-60} {"COUNT",7} {"MEAN ms",9} {"P99 ms",9} {"TOTAL s",9}"));

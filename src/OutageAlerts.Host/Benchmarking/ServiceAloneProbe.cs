@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using OutageAlerts.Host.Memory;
 
 namespace OutageAlerts.Host.Benchmarking;
@@ -17,6 +18,7 @@ namespace OutageAlerts.Host.Benchmarking;
 /// <param name="PeakRssMb">The most that process had resident at any moment until then.</param>
 /// <param name="QuietTrims">How many times it had given back memory once quiet (<c>IdleMemoryTrimmer</c>'s log lines) when
 /// <paramref name="RssMb"/> was read; the figure at ready comes before any.</param>
+/// <param name="QuietTrimMaxPauseMs">The longest pause of those trims, as the process logged it; null without a trim.</param>
 public sealed record ServiceAloneSummary(
     int Feeds,
     int FeedsPolled,
@@ -27,7 +29,8 @@ public sealed record ServiceAloneSummary(
     double SettleSeconds,
     double RssMb,
     double PeakRssMb,
-    int QuietTrims);
+    int QuietTrims,
+    double? QuietTrimMaxPauseMs);
 
 /// <summary>
 /// <c>rssMb</c> is the harness's whole process: besides the service, the feed servers, the webhook receiver, the raw
@@ -36,7 +39,7 @@ public sealed record ServiceAloneSummary(
 /// every feed once and correlate one new report against every open incident, and reads its resident memory: what a
 /// deployment with that many feeds and incidents needs (issue 10).
 /// </summary>
-internal static class ServiceAloneProbe
+internal static partial class ServiceAloneProbe
 {
     /// <summary>Long enough for a cold start, the first poll of every feed and one correlation against 100,000 incidents.</summary>
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
@@ -95,11 +98,22 @@ internal static class ServiceAloneProbe
         var started = time.GetTimestamp();
         using var process = Process.Start(start) ?? throw new PipelineBenchException($"could not start {start.FileName}");
         var quietTrims = 0;
+        double? trimMaxPauseMs = null;
         void CountTrim(string? line)
         {
-            if (line?.Contains(IdleMemoryTrimmer.TrimmedLogStart, StringComparison.Ordinal) == true)
+            if (line?.Contains(IdleMemoryTrimmer.TrimmedLogStart, StringComparison.Ordinal) != true)
             {
-                Interlocked.Increment(ref quietTrims);
+                return;
+            }
+
+            Interlocked.Increment(ref quietTrims);
+            var pause = TrimPause().Match(line);
+            if (pause.Success && double.TryParse(pause.Groups["ms"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
+            {
+                lock (tail)
+                {
+                    trimMaxPauseMs = Math.Max(trimMaxPauseMs ?? 0, ms);
+                }
             }
         }
 
@@ -167,6 +181,12 @@ internal static class ServiceAloneProbe
             }
 
             process.Refresh();
+            double? longestTrim;
+            lock (tail)
+            {
+                longestTrim = trimMaxPauseMs;
+            }
+
             var summary = new ServiceAloneSummary(
                 Feeds: alertFeeds.Count + pollFeeds.Count,
                 FeedsPolled: feedsPolled,
@@ -177,8 +197,9 @@ internal static class ServiceAloneProbe
                 SettleSeconds: Settle.TotalSeconds,
                 RssMb: Math.Round(process.WorkingSet64 / MiB, 1),
                 PeakRssMb: Math.Round(process.PeakWorkingSet64 / MiB, 1),
-                QuietTrims: Volatile.Read(ref quietTrims));
-            report(string.Create(CultureInfo.InvariantCulture, $"service alone: {summary.RssMb:0.0} MB resident (peak {summary.PeakRssMb:0.0} MB, {summary.QuietTrims} quiet-time trims)"));
+                QuietTrims: Volatile.Read(ref quietTrims),
+                QuietTrimMaxPauseMs: longestTrim);
+            report(string.Create(CultureInfo.InvariantCulture, $"service alone: {summary.RssMb:0.0} MB resident (peak {summary.PeakRssMb:0.0} MB, {summary.QuietTrims} quiet-time trims, longest pause {summary.QuietTrimMaxPauseMs?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"} ms)"));
             var problem = !delivered
                 ? $"service alone: the new report never reached the webhook within {ReadyTimeout.TotalSeconds:0} s; its last lines: {Tail(tail)}"
                 : summary.FeedsPolled < pollFeeds.Count
@@ -231,4 +252,7 @@ internal static class ServiceAloneProbe
             return tail.Count == 0 ? "(none)" : string.Join(" | ", tail);
         }
     }
+
+    [GeneratedRegex(@"paused (?<ms>[0-9.]+) ms")]
+    private static partial Regex TrimPause();
 }

@@ -88,6 +88,7 @@ public sealed class BenchCommandTests
         Assert.Equal(ServiceAloneProbe.Settle.TotalSeconds, Positive(alone, "settleSeconds"));
         // At most one a minute; counted from its log, which the harness otherwise keeps at warnings.
         Assert.InRange(alone.GetProperty("quietTrims").GetInt32(), 1, 2);
+        Positive(alone, "quietTrimMaxPauseMs");
         var throughput = root.GetProperty("throughput");
         Assert.Equal(40, throughput.GetProperty("delivered").GetInt32());
         Assert.Equal(40, throughput.GetProperty("distinctAlertIds").GetInt32());
