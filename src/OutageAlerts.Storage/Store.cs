@@ -18,7 +18,8 @@ internal sealed partial class Store : IStore, IAsyncDisposable
     private readonly IReadOnlyList<StoreMigration> _migrations;
     private readonly ILogger<Store> _logger;
     private readonly SemaphoreSlim _migrationGate = new(1, 1);
-    private readonly NpgsqlDataSource? _postgres;
+    // DbDataSource, not NpgsqlDataSource: on SQLite the Npgsql assembly is then never loaded (issue 10, memory).
+    private readonly DbDataSource? _postgres;
     private readonly string _connectionString;
     private readonly SqliteWriter? _writer;
     private volatile bool _migrated;
@@ -43,7 +44,7 @@ internal sealed partial class Store : IStore, IAsyncDisposable
             _connectionString = _options.ConnectionString
                 ?? throw new InvalidOperationException(
                     $"ConnectionStrings:{StoreOptions.ConnectionStringName} is required when {StoreOptions.SectionName}:Provider is Postgres.");
-            _postgres = NpgsqlDataSource.Create(StoreOptions.WithPostgresDefaults(_connectionString));
+            _postgres = CreatePostgresDataSource(_connectionString);
         }
         else
         {
@@ -62,6 +63,12 @@ internal sealed partial class Store : IStore, IAsyncDisposable
             _writer = new SqliteWriter(OpenWriterConnection, logger);
         }
     }
+
+    // Its own method, never inlined: compiling the constructor then does not load Npgsql on SQLite.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859:Use concrete types when possible", Justification = "The abstract type is the point: callers must not name Npgsql's.")]
+    private static DbDataSource CreatePostgresDataSource(string connectionString) =>
+        NpgsqlDataSource.Create(StoreOptions.WithPostgresDefaults(connectionString));
 
     public StoreProvider Provider => _options.Provider;
 

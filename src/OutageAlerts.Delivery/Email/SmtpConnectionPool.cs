@@ -15,7 +15,8 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
     private readonly IOptionsMonitor<SmtpOptions> _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentQueue<(SmtpClient Client, DateTimeOffset IdleSince)> _idle = new();
+    // Created with the first connection: a service without email then never loads MailKit (issue 10, memory).
+    private ConcurrentQueue<(SmtpClient Client, DateTimeOffset IdleSince)>? _idle;
     private int _opened;
 
     public SmtpConnectionPool(IOptionsMonitor<SmtpOptions> options, TimeProvider time)
@@ -29,6 +30,8 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
     /// <summary>Connections opened since start; reuse shows as fewer of them than messages sent.</summary>
     public int Opened => Volatile.Read(ref _opened);
 
+    private ConcurrentQueue<(SmtpClient Client, DateTimeOffset IdleSince)> Idle => LazyInitializer.EnsureInitialized(ref _idle);
+
     /// <summary>An idle connection that is still open, or a new one, connected and logged in.</summary>
     public async Task<Lease> RentAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +39,7 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
         try
         {
             var smtp = _options.CurrentValue;
-            while (_idle.TryDequeue(out var idle))
+            while (Idle.TryDequeue(out var idle))
             {
                 if (idle.Client.IsConnected && _time.GetUtcNow() - idle.IdleSince < smtp.IdleTimeout)
                 {
@@ -73,7 +76,7 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        while (_idle.TryDequeue(out var idle))
+        while (_idle?.TryDequeue(out var idle) == true)
         {
             await CloseAsync(idle.Client);
         }
@@ -87,7 +90,7 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(lease);
         if (healthy && lease.Client.IsConnected)
         {
-            _idle.Enqueue((lease.Client, _time.GetUtcNow()));
+            Idle.Enqueue((lease.Client, _time.GetUtcNow()));
         }
         else
         {
